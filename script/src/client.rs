@@ -1,0 +1,422 @@
+//! One chain seen over JSON-RPC with a signing key: what deploy, relay and demo need, with
+//! errors a user can act on (unreachable endpoint, wrong chain id, too little balance, typed
+//! reverts).
+
+use std::time::Duration;
+
+use alloy::eips::BlockNumberOrTag;
+use alloy::network::{EthereumWallet, TransactionBuilder};
+use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::{
+    EIP1186AccountProofResponse, Filter, Log, TransactionReceipt, TransactionRequest,
+};
+use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::{SolCall, SolEvent};
+use alloy::transports::{RpcError, TransportErrorKind};
+use anyhow::{bail, Context as _};
+
+use crate::bindings::{describe_revert, IArbWasm, IStylusDeployer};
+
+/// ArbWasm precompile.
+pub const ARB_WASM: Address = crossnet_devnode::precompiles::ARB_WASM;
+/// StylusDeployer (Nitro devnode genesis address).
+pub const STYLUS_DEPLOYER: Address = crossnet_devnode::STYLUS_DEPLOYER;
+/// Selector of the SDK's `stylus_constructor()` entry.
+pub const CONSTRUCTOR_SELECTOR: [u8; 4] = crossnet_devnode::CONSTRUCTOR_SELECTOR;
+
+/// How long a submitted transaction may take to be mined.
+const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A failed transaction or call.
+#[derive(Debug, thiserror::Error)]
+pub enum TxError {
+    /// The EVM reverted with this data (decoded in the message when it is a known error).
+    #[error("{}", describe_revert(.0))]
+    Reverted(Bytes),
+    /// Mined but failed (status 0).
+    #[error("transaction {0} was mined but failed")]
+    Failed(B256),
+    /// Anything else: transport, timeouts, node errors.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+fn from_rpc(e: RpcError<TransportErrorKind>) -> TxError {
+    if let Some(data) = e.as_error_resp().and_then(|p| p.as_revert_data()) {
+        return TxError::Reverted(data);
+    }
+    TxError::Other(anyhow::Error::new(e))
+}
+
+/// A block's header fields the roles use.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockInfo {
+    /// Number.
+    pub number: u64,
+    /// Hash.
+    pub hash: B256,
+    /// State root.
+    pub state_root: B256,
+}
+
+/// A chain and the key that signs for it.
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// The provider (with the wallet).
+    pub provider: DynProvider,
+    /// Chain id (checked at connect).
+    pub chain_id: u64,
+    /// The signing account.
+    pub from: Address,
+    /// The endpoint.
+    pub url: String,
+}
+
+impl Client {
+    /// Connects to `url`, checks that it serves `chain_id`, and signs with `signer`.
+    ///
+    /// # Errors
+    /// A malformed URL, an unreachable endpoint or another chain id.
+    pub async fn connect(
+        url: &str,
+        chain_id: u64,
+        signer: PrivateKeySigner,
+    ) -> anyhow::Result<Self> {
+        let parsed: alloy::transports::http::reqwest::Url =
+            url.parse().with_context(|| format!("{url:?} is not a valid RPC URL"))?;
+        let from = signer.address();
+        // Nonces are read from the node for every transaction (several clients may share a
+        // key, and a restarted daemon must not trust a cache).
+        let provider = ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id()
+            .wallet(EthereumWallet::from(signer))
+            .connect_http(parsed)
+            .erased();
+        let actual = tokio::time::timeout(Duration::from_secs(10), provider.get_chain_id())
+            .await
+            .map_err(|_| anyhow::anyhow!("RPC {url} did not answer within 10 s"))?
+            .map_err(|e| anyhow::anyhow!("RPC {url} is unreachable: {e}"))?;
+        if actual != chain_id {
+            bail!("RPC {url} serves chain id {actual}, but the config expects {chain_id}");
+        }
+        Ok(Self { provider, chain_id, from, url: url.to_owned() })
+    }
+
+    /// The same chain, signing with `signer`.
+    ///
+    /// # Errors
+    /// As [`Client::connect`].
+    pub async fn with_signer(&self, signer: PrivateKeySigner) -> anyhow::Result<Self> {
+        Self::connect(&self.url, self.chain_id, signer).await
+    }
+
+    /// Native balance of `account`.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub async fn balance(&self, account: Address) -> anyhow::Result<U256> {
+        Ok(self.provider.get_balance(account).await?)
+    }
+
+    /// Fails with a clear message when the signer holds less than `needed` wei.
+    ///
+    /// # Errors
+    /// Too little balance, transport errors.
+    pub async fn require_balance(&self, needed: U256, what: &str) -> anyhow::Result<()> {
+        let have = self.balance(self.from).await?;
+        if have < needed {
+            bail!(
+                "account {} on chain {} holds {have} wei, but {what} needs about {needed} wei",
+                self.from,
+                self.chain_id
+            );
+        }
+        Ok(())
+    }
+
+    /// Sends `data` to `to` with `value` and waits for the receipt.
+    ///
+    /// # Errors
+    /// [`TxError::Reverted`] when gas estimation reverts (nothing is sent then),
+    /// [`TxError::Failed`] when it was mined but failed.
+    pub async fn send(
+        &self,
+        to: Address,
+        data: Vec<u8>,
+        value: U256,
+    ) -> Result<TransactionReceipt, TxError> {
+        let tx = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(to)
+            .with_input(data)
+            .with_value(value);
+        self.submit(tx).await
+    }
+
+    /// Sends a typed call.
+    ///
+    /// # Errors
+    /// As [`Client::send`].
+    pub async fn send_sol<C: SolCall>(
+        &self,
+        to: Address,
+        call: &C,
+    ) -> Result<TransactionReceipt, TxError> {
+        self.send(to, call.abi_encode(), U256::ZERO).await
+    }
+
+    async fn submit(&self, tx: TransactionRequest) -> Result<TransactionReceipt, TxError> {
+        let pending = self.provider.send_transaction(tx).await.map_err(from_rpc)?;
+        let hash = *pending.tx_hash();
+        self.wait(hash).await
+    }
+
+    /// Sends `data` to `to` and returns the transaction hash once the node accepted it
+    /// (gas estimated first: a revert sends nothing).
+    ///
+    /// # Errors
+    /// [`TxError::Reverted`] when estimation reverts, transport errors.
+    pub async fn send_nowait(
+        &self,
+        to: Address,
+        data: Vec<u8>,
+        value: U256,
+        gas: Option<u64>,
+    ) -> Result<B256, TxError> {
+        let mut tx = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(to)
+            .with_input(data)
+            .with_value(value);
+        if let Some(gas) = gas {
+            tx = tx.with_gas_limit(gas);
+        }
+        let pending = self.provider.send_transaction(tx).await.map_err(from_rpc)?;
+        Ok(*pending.tx_hash())
+    }
+
+    /// `eth_estimateGas` of `data` to `to` sent by `from`.
+    ///
+    /// # Errors
+    /// The revert, transport errors.
+    pub async fn estimate(
+        &self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+    ) -> Result<u64, TxError> {
+        let tx = TransactionRequest::default().with_from(from).with_to(to).with_input(data);
+        self.provider.estimate_gas(tx).await.map_err(from_rpc)
+    }
+
+    /// Waits for the receipt of `hash`.
+    ///
+    /// # Errors
+    /// [`TxError::Failed`] when it failed, a timeout.
+    pub async fn wait(&self, hash: B256) -> Result<TransactionReceipt, TxError> {
+        let deadline = std::time::Instant::now() + RECEIPT_TIMEOUT;
+        loop {
+            if let Some(receipt) = self
+                .provider
+                .get_transaction_receipt(hash)
+                .await
+                .with_context(|| format!("waiting for transaction {hash}"))?
+            {
+                if !receipt.status() {
+                    return Err(TxError::Failed(hash));
+                }
+                return Ok(receipt);
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(TxError::Other(anyhow::anyhow!(
+                    "transaction {hash} not mined within {RECEIPT_TIMEOUT:?}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// `eth_call` at the latest block.
+    ///
+    /// # Errors
+    /// The revert, transport errors.
+    pub async fn call(&self, to: Address, data: Vec<u8>) -> Result<Bytes, TxError> {
+        let tx = TransactionRequest::default().with_from(self.from).with_to(to).with_input(data);
+        self.provider.call(tx).await.map_err(from_rpc)
+    }
+
+    /// A typed `eth_call`.
+    ///
+    /// # Errors
+    /// The revert, undecodable output.
+    pub async fn call_sol<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return, TxError> {
+        let out = self.call(to, call.abi_encode()).await?;
+        C::abi_decode_returns(&out)
+            .map_err(|e| TxError::Other(anyhow::anyhow!("decoding {}: {e}", C::SIGNATURE)))
+    }
+
+    /// Deploys the program `code` (`EF F0 00 ..` compressed WASM) and activates it; with
+    /// `constructor_args` (ABI-encoded) a second deployment goes through StylusDeployer,
+    /// which runs the constructor. Returns the address and the deploying transaction.
+    ///
+    /// # Errors
+    /// Creation, activation or constructor failures.
+    pub async fn deploy_program(
+        &self,
+        code: &[u8],
+        constructor_args: Option<&[u8]>,
+    ) -> Result<(Address, B256), TxError> {
+        let init = Bytes::from(crossnet_wasm::deploy_prelude(code));
+        let codehash = keccak256(code);
+        let activated = self
+            .call_sol(ARB_WASM, &IArbWasm::codehashVersionCall { codehash })
+            .await
+            .is_ok_and(|v| v > 0);
+        let mut plain = None;
+        if !activated || constructor_args.is_none() {
+            let tx =
+                TransactionRequest::default().with_from(self.from).with_deploy_code(init.clone());
+            let receipt = self.submit(tx).await?;
+            let program =
+                receipt.contract_address.context("the creation receipt has no contract address")?;
+            if !activated {
+                self.activate(program).await?;
+            }
+            plain = Some((program, receipt.transaction_hash));
+        }
+        let Some(args) = constructor_args else {
+            return plain.context("deployed").map_err(TxError::Other);
+        };
+        let mut init_data = CONSTRUCTOR_SELECTOR.to_vec();
+        init_data.extend_from_slice(args);
+        let call = IStylusDeployer::deployCall {
+            bytecode: init,
+            initData: init_data.into(),
+            initValue: U256::ZERO,
+            salt: B256::ZERO,
+        };
+        let receipt = self.send_sol(STYLUS_DEPLOYER, &call).await?;
+        let deployed = receipt
+            .inner
+            .logs()
+            .iter()
+            .find_map(|l| IStylusDeployer::ContractDeployed::decode_log_data(l.data()).ok())
+            .context("StylusDeployer emitted no ContractDeployed")?;
+        Ok((deployed.deployedContract, receipt.transaction_hash))
+    }
+
+    /// Activates the program at `program`, paying the data fee ArbWasm asks for (an
+    /// `eth_call` first; ArbWasm refunds any excess).
+    ///
+    /// # Errors
+    /// ArbWasm's refusal.
+    pub async fn activate(&self, program: Address) -> Result<B256, TxError> {
+        let probe = IArbWasm::activateProgramCall { program }.abi_encode();
+        let budget = U256::from(10u64).pow(U256::from(17u64));
+        let tx = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(ARB_WASM)
+            .with_input(probe.clone())
+            .with_value(budget);
+        let out = self.provider.call(tx).await.map_err(from_rpc)?;
+        let fee = IArbWasm::activateProgramCall::abi_decode_returns(&out)
+            .map_err(|e| TxError::Other(anyhow::anyhow!("decoding activateProgram: {e}")))?
+            .dataFee;
+        let value = fee + fee / U256::from(10u64);
+        self.require_balance(value, "activating a program").await?;
+        let receipt = self.send(ARB_WASM, probe, value).await?;
+        Ok(receipt.transaction_hash)
+    }
+
+    /// Code at `address`.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub async fn code(&self, address: Address) -> anyhow::Result<Bytes> {
+        Ok(self.provider.get_code_at(address).await?)
+    }
+
+    /// Latest block number.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub async fn block_number(&self) -> anyhow::Result<u64> {
+        Ok(self.provider.get_block_number().await?)
+    }
+
+    /// Header fields of block `number` (`None`: latest).
+    ///
+    /// # Errors
+    /// Transport errors, an unknown block.
+    pub async fn block(&self, number: Option<u64>) -> anyhow::Result<BlockInfo> {
+        let tag = number.map_or(BlockNumberOrTag::Latest, BlockNumberOrTag::Number);
+        let block = self
+            .provider
+            .get_block_by_number(tag)
+            .await?
+            .with_context(|| format!("chain {} has no block {tag}", self.chain_id))?;
+        Ok(BlockInfo {
+            number: block.header.number,
+            hash: block.header.hash,
+            state_root: block.header.state_root,
+        })
+    }
+
+    /// Logs of `address` (optionally only `event`) in blocks `from..=to`.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub async fn logs(
+        &self,
+        address: Address,
+        event: Option<B256>,
+        from: u64,
+        to: u64,
+    ) -> anyhow::Result<Vec<Log>> {
+        let mut filter = Filter::new().address(address).from_block(from).to_block(to);
+        if let Some(topic) = event {
+            filter = filter.event_signature(topic);
+        }
+        Ok(self.provider.get_logs(&filter).await?)
+    }
+
+    /// Decoded `E` events of `address` in blocks `from..=to`, with their logs.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub async fn events<E: SolEvent>(
+        &self,
+        address: Address,
+        from: u64,
+        to: u64,
+    ) -> anyhow::Result<Vec<(E, Log)>> {
+        let logs = self.logs(address, Some(E::SIGNATURE_HASH), from, to).await?;
+        Ok(logs
+            .into_iter()
+            .filter_map(|l| E::decode_log_data(l.data()).ok().map(|e| (e, l)))
+            .collect())
+    }
+
+    /// `eth_getProof(address, slots, number)`.
+    ///
+    /// # Errors
+    /// Transport errors, a pruned block.
+    pub async fn proof(
+        &self,
+        address: Address,
+        slots: Vec<B256>,
+        number: u64,
+    ) -> anyhow::Result<EIP1186AccountProofResponse> {
+        Ok(self.provider.get_proof(address, slots).number(number).await?)
+    }
+}
+
+/// The events `E` in `receipt`.
+#[must_use]
+pub fn receipt_events<E: SolEvent>(receipt: &TransactionReceipt) -> Vec<E> {
+    receipt.inner.logs().iter().filter_map(|l| E::decode_log_data(l.data()).ok()).collect()
+}

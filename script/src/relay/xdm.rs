@@ -1,0 +1,490 @@
+//! System 1 roles: the proposer (state-root batches on the parent), the relayer child→parent
+//! (proofs from `eth_getProof` once the fraud-proof window has passed) and parent→child (queue
+//! entries delivered by the sequencer).
+
+use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy::sol_types::{SolCall, SolType, SolValue};
+use anyhow::Context as _;
+use crossnet_sdk::client::{relay_proof, XdmMessage};
+use crossnet_sdk::xdm::{
+    ChainBatchHeader, FailedRelayedMessage, RelayedMessage, SentMessage, StateBatchAppended,
+    TransactionEnqueued,
+};
+use serde::{Deserialize, Serialize};
+
+use super::store::{Status, Store};
+use super::{Delivery, Roles};
+use crate::bindings::{
+    IL1CrossDomainMessenger as L1, IL2CrossDomainMessenger as L2, IStateCommitmentChain as Scc,
+};
+use crate::client::{receipt_events, Client};
+use crate::deploy::Deployment;
+
+/// Route names.
+pub const UP: &str = "child->parent";
+/// Route names.
+pub const DOWN: &str = "parent->child";
+
+/// System 1 as deployed.
+#[derive(Debug, Clone, Copy)]
+pub struct Xdm {
+    /// Child: the passer.
+    pub passer: Address,
+    /// Child: the messenger.
+    pub l2m: Address,
+    /// Parent: the messenger.
+    pub l1m: Address,
+    /// Parent: the state-commitment chain.
+    pub scc: Address,
+    /// Parent: the queue.
+    pub ctc: Address,
+}
+
+impl Xdm {
+    /// Reads the addresses from the deployment records.
+    ///
+    /// # Errors
+    /// A program missing from the records.
+    pub fn from_records(parent: &Deployment, child: &Deployment) -> anyhow::Result<Self> {
+        Ok(Self {
+            passer: child.address("l2-to-l1-message-passer")?,
+            l2m: child.address("l2-cross-domain-messenger")?,
+            l1m: parent.address("l1-cross-domain-messenger")?,
+            scc: parent.address("state-commitment-chain")?,
+            ctc: parent.address("canonical-transaction-chain")?,
+        })
+    }
+}
+
+/// A child→parent message as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpPayload {
+    /// Target on the parent.
+    pub target: Address,
+    /// Sender on the child.
+    pub sender: Address,
+    /// Calldata.
+    pub message: Bytes,
+    /// Nonce.
+    pub nonce: U256,
+}
+
+impl UpPayload {
+    fn message(&self) -> XdmMessage {
+        XdmMessage {
+            target: self.target,
+            sender: self.sender,
+            message: self.message.clone(),
+            nonce: self.nonce,
+        }
+    }
+}
+
+/// A parent→child queue entry as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DownPayload {
+    /// Queue index.
+    pub queue_index: U256,
+    /// Child gas limit.
+    pub gas_limit: U256,
+    /// The child messenger calldata.
+    pub data: Bytes,
+}
+
+/// A proposed batch as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BatchPayload {
+    /// Header (from `StateBatchAppended`).
+    pub header: HeaderJson,
+    /// Child blocks of the roots.
+    pub blocks: Vec<u64>,
+    /// The roots.
+    pub roots: Vec<B256>,
+}
+
+/// `ChainBatchHeader` in JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HeaderJson {
+    /// Index.
+    pub batch_index: U256,
+    /// Merkle root.
+    pub batch_root: B256,
+    /// Size.
+    pub batch_size: U256,
+    /// Elements before.
+    pub prev_total_elements: U256,
+    /// Extra data.
+    pub extra_data: Bytes,
+}
+
+impl From<&HeaderJson> for ChainBatchHeader {
+    fn from(h: &HeaderJson) -> Self {
+        Self {
+            batchIndex: h.batch_index,
+            batchRoot: h.batch_root,
+            batchSize: h.batch_size,
+            prevTotalElements: h.prev_total_elements,
+            extraData: h.extra_data.clone(),
+        }
+    }
+}
+
+fn scc_header(h: &ChainBatchHeader) -> Scc::ChainBatchHeader {
+    <Scc::ChainBatchHeader as SolType>::abi_decode(&h.abi_encode()).unwrap_or_else(|_| {
+        Scc::ChainBatchHeader {
+            batchIndex: h.batchIndex,
+            batchRoot: h.batchRoot,
+            batchSize: h.batchSize,
+            prevTotalElements: h.prevTotalElements,
+            extraData: h.extraData.clone(),
+        }
+    })
+}
+
+/// Scans both chains for new messages.
+///
+/// # Errors
+/// RPC or store errors.
+pub async fn scan(roles: &Roles, xdm: &Xdm, store: &Store) -> anyhow::Result<()> {
+    let child_head = roles.child.block_number().await?;
+    let from = store.cursor("xdm.child")?.map_or(0, |c| c + 1);
+    if from <= child_head {
+        for (event, log) in roles.child.events::<SentMessage>(xdm.l2m, from, child_head).await? {
+            let payload = UpPayload {
+                target: event.target,
+                sender: event.sender,
+                message: event.message.clone(),
+                nonce: event.messageNonce,
+            };
+            let id = format!("{}", keccak256(payload.message().bytes()));
+            let block = log.block_number.unwrap_or(child_head);
+            if store.insert(&id, "xdm", UP, &serde_json::to_string(&payload)?, block)? {
+                tracing::info!(%id, block, "child->parent message seen");
+            }
+        }
+        store.set_cursor("xdm.child", child_head)?;
+    }
+    let parent_head = roles.parent.block_number().await?;
+    let from = store.cursor("xdm.parent")?.map_or(0, |c| c + 1);
+    if from <= parent_head {
+        for (event, log) in
+            roles.parent.events::<TransactionEnqueued>(xdm.ctc, from, parent_head).await?
+        {
+            // Only the parent messenger's entries (its aliased address is the queue origin) for
+            // the child messenger are ours to deliver.
+            let origin = crossnet_sdk::alias::apply_l1_to_l2_alias(xdm.l1m);
+            if event.l1TxOrigin != origin || event.target != xdm.l2m {
+                continue;
+            }
+            let payload = DownPayload {
+                queue_index: event.queueIndex,
+                gas_limit: event.gasLimit,
+                data: event.data.clone(),
+            };
+            let id = format!("{}", keccak256(&payload.data));
+            let block = log.block_number.unwrap_or(parent_head);
+            if store.insert(&id, "xdm", DOWN, &serde_json::to_string(&payload)?, block)? {
+                tracing::info!(%id, queue_index = %event.queueIndex, "parent->child message seen");
+            }
+        }
+        store.set_cursor("xdm.parent", parent_head)?;
+    }
+    Ok(())
+}
+
+/// The proposer: appends the latest child state root when a pending child→parent message is
+/// not covered by a batch yet (or every `every_secs` when set).
+///
+/// # Errors
+/// RPC, store or contract errors.
+pub async fn propose(
+    roles: &Roles,
+    xdm: &Xdm,
+    store: &Store,
+    every_secs: u64,
+) -> anyhow::Result<Option<u64>> {
+    let batches = store.batches()?;
+    let covered = batches
+        .last()
+        .and_then(|(_, p)| serde_json::from_str::<BatchPayload>(p).ok())
+        .and_then(|b| b.blocks.last().copied());
+    let uncovered = store
+        .with_status("xdm", UP, Status::Pending)?
+        .iter()
+        .any(|m| covered.is_none_or(|c| m.source_block > c));
+    let heartbeat = every_secs > 0
+        && batches.last().is_none_or(|_| {
+            store.cursor("xdm.last_proposal").ok().flatten().is_none_or(|t| {
+                u64::try_from(super::store::now() as i64).unwrap_or(0) >= t + every_secs
+            })
+        });
+    if !uncovered && !heartbeat {
+        return Ok(None);
+    }
+    let head = roles.child.block(None).await?;
+    if covered.is_some_and(|c| head.number <= c) {
+        return Ok(None);
+    }
+    let start = roles
+        .parent
+        .call_sol(xdm.scc, &Scc::getTotalElementsCall {})
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the state-commitment chain: {e}"))?;
+    let call =
+        Scc::appendStateBatchCall { batch: vec![head.state_root], should_start_at_element: start };
+    let receipt = roles
+        .proposer
+        .send_sol(xdm.scc, &call)
+        .await
+        .map_err(|e| anyhow::anyhow!("appendStateBatch: {e}"))?;
+    let event = receipt_events::<StateBatchAppended>(&receipt)
+        .pop()
+        .context("appendStateBatch emitted no StateBatchAppended")?;
+    let index: u64 = event.batchIndex.try_into().unwrap_or(u64::MAX);
+    let payload = BatchPayload {
+        header: HeaderJson {
+            batch_index: event.batchIndex,
+            batch_root: event.batchRoot,
+            batch_size: event.batchSize,
+            prev_total_elements: event.prevTotalElements,
+            extra_data: event.extraData.clone(),
+        },
+        blocks: vec![head.number],
+        roots: vec![head.state_root],
+    };
+    store.put_batch(index, &serde_json::to_string(&payload)?)?;
+    store.set_cursor("xdm.last_proposal", super::store::now() as u64)?;
+    tracing::info!(
+        batch = index,
+        child_block = head.number,
+        gas = receipt.gas_used,
+        "state batch appended"
+    );
+    Ok(Some(index))
+}
+
+/// The relayer, child→parent: relays every message whose batch is past the window.
+///
+/// # Errors
+/// RPC or store errors (a refused delivery is recorded, not returned).
+pub async fn relay_up(
+    roles: &Roles,
+    xdm: &Xdm,
+    store: &Store,
+    max_attempts: u32,
+) -> anyhow::Result<Vec<Delivery>> {
+    let batches: Vec<BatchPayload> =
+        store.batches()?.iter().filter_map(|(_, p)| serde_json::from_str(p).ok()).collect();
+    let mut out = Vec::new();
+    let mut todo = store.with_status("xdm", UP, Status::Pending)?;
+    todo.extend(store.with_status("xdm", UP, Status::Relayable)?);
+    todo.extend(store.with_status("xdm", UP, Status::Submitting)?);
+    let now = super::store::now();
+    for m in todo {
+        if m.next_attempt_at > now {
+            continue;
+        }
+        let payload: UpPayload = serde_json::from_str(&m.payload)?;
+        let message = payload.message();
+        let hash = keccak256(message.bytes());
+        // Already relayed (by us before a restart, or by anyone): record and move on.
+        if let Some(outcome) = parent_outcome(&roles.parent, xdm.l1m, hash).await? {
+            if m.status != Status::Relayed {
+                store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, outcome)?;
+            }
+            continue;
+        }
+        let Some(batch) = batches.iter().find(|b| b.blocks.iter().any(|&n| n >= m.source_block))
+        else {
+            continue;
+        };
+        let header = ChainBatchHeader::from(&batch.header);
+        let inside = roles
+            .parent
+            .call_sol(
+                xdm.scc,
+                &Scc::insideFraudProofWindowCall { batch_header: scc_header(&header) },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("insideFraudProofWindow: {e}"))?;
+        if inside {
+            continue;
+        }
+        store.mark_relayable(&m.id)?;
+        let index = batch.blocks.iter().position(|&n| n >= m.source_block).unwrap_or(0);
+        let started = std::time::Instant::now();
+        let slot = message.passer_slot(xdm.l2m);
+        let proof = roles.child.proof(xdm.passer, vec![slot], batch.blocks[index]).await?;
+        let storage = proof.storage_proof.first().map(|s| s.proof.clone()).unwrap_or_default();
+        let proof = relay_proof(header, &batch.roots, index, proof.account_proof, storage)
+            .context("batch index")?;
+        let proof_time = started.elapsed();
+        let proof = <L1::L2MessageInclusionProof as SolType>::abi_decode(&proof.abi_encode())
+            .context("proof ABI")?;
+        let call = L1::relayMessage_0Call {
+            target: message.target,
+            sender: message.sender,
+            message: message.message.clone(),
+            message_nonce: message.nonce,
+            proof,
+        };
+        let data = call.abi_encode();
+        let gas = match up_gas(&roles.parent, xdm.l1m, &data).await {
+            Ok(gas) => gas,
+            Err(e) => {
+                let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
+                tracing::warn!(id = %m.id, ?status, "relay child->parent refused: {e}");
+                continue;
+            }
+        };
+        store.mark_submitting(&m.id)?;
+        match super::submit(&roles.parent, store, &m.id, xdm.l1m, data, Some(gas)).await {
+            Ok(receipt) => {
+                let outcome = if receipt_events::<RelayedMessage>(&receipt).is_empty() {
+                    "target failed (retry with the 4-argument relayMessage)"
+                } else {
+                    "ok"
+                };
+                let tx = format!("{}", receipt.transaction_hash);
+                store.mark_relayed(&m.id, Some(&tx), Some(receipt.gas_used), outcome)?;
+                tracing::info!(id = %m.id, %tx, gas = receipt.gas_used, outcome, "relayed child->parent");
+                out.push(Delivery {
+                    id: m.id.clone(),
+                    route: UP.into(),
+                    gas: receipt.gas_used,
+                    outcome: outcome.into(),
+                    proof_time: Some(proof_time),
+                });
+            }
+            Err(e) => {
+                let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
+                tracing::warn!(id = %m.id, ?status, "relay child->parent failed: {e}");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The sender the parent messenger treats as a gas estimation (a failing target then reverts
+/// the estimate instead of being recorded as failed).
+const ESTIMATION_ORIGIN: Address = Address::with_last_byte(1);
+/// Gas for a relay whose target fails even with ample gas (recorded as failed on chain, so
+/// anyone can retry it later).
+const FAILING_TARGET_GAS: u64 = 2_000_000;
+
+/// Gas for a child→parent relay: estimated so that the target succeeds (the messenger
+/// records a target that ran out of gas as failed, so a bare estimate is not enough).
+async fn up_gas(parent: &Client, l1m: Address, data: &[u8]) -> anyhow::Result<u64> {
+    match parent.estimate(ESTIMATION_ORIGIN, l1m, data.to_vec()).await {
+        Ok(est) => Ok(est + est / 5 + 50_000),
+        Err(_) => {
+            // Either the relay itself is refused (bad proof, window, replay) or the target
+            // fails whatever the gas: tell them apart with a plain estimate.
+            parent
+                .estimate(parent.from, l1m, data.to_vec())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(FAILING_TARGET_GAS)
+        }
+    }
+}
+
+/// `Some(outcome)` when the parent messenger has relayed `hash`.
+async fn parent_outcome(
+    parent: &Client,
+    l1m: Address,
+    hash: B256,
+) -> anyhow::Result<Option<&'static str>> {
+    let ok = parent
+        .call_sol(l1m, &L1::successfulMessagesCall { msg_hash: hash })
+        .await
+        .map_err(|e| anyhow::anyhow!("successfulMessages: {e}"))?;
+    if ok {
+        return Ok(Some("ok"));
+    }
+    let failed = parent
+        .call_sol(l1m, &L1::failedMessagesCall { msg_hash: hash })
+        .await
+        .map_err(|e| anyhow::anyhow!("failedMessages: {e}"))?;
+    Ok(failed.then_some("target failed (retry with the 4-argument relayMessage)"))
+}
+
+/// The relayer, parent→child: the sequencer delivers each queue entry.
+///
+/// # Errors
+/// RPC or store errors (a refused delivery is recorded, not returned).
+pub async fn relay_down(
+    roles: &Roles,
+    xdm: &Xdm,
+    store: &Store,
+    max_attempts: u32,
+) -> anyhow::Result<Vec<Delivery>> {
+    let mut out = Vec::new();
+    let mut todo = store.with_status("xdm", DOWN, Status::Pending)?;
+    todo.extend(store.with_status("xdm", DOWN, Status::Relayable)?);
+    todo.extend(store.with_status("xdm", DOWN, Status::Submitting)?);
+    let now = super::store::now();
+    for m in todo {
+        if m.next_attempt_at > now {
+            continue;
+        }
+        let payload: DownPayload = serde_json::from_str(&m.payload)?;
+        let hash = keccak256(&payload.data);
+        let ok = roles
+            .child
+            .call_sol(xdm.l2m, &L2::successfulMessagesCall { msg_hash: hash })
+            .await
+            .map_err(|e| anyhow::anyhow!("successfulMessages: {e}"))?;
+        let failed = roles
+            .child
+            .call_sol(xdm.l2m, &L2::failedMessagesCall { msg_hash: hash })
+            .await
+            .map_err(|e| anyhow::anyhow!("failedMessages: {e}"))?;
+        if ok || failed {
+            let outcome = if ok { "ok" } else { "target failed" };
+            if m.status != Status::Relayed {
+                store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, outcome)?;
+            }
+            continue;
+        }
+        store.mark_relayable(&m.id)?;
+        // The sequencer gives the entry its gas limit on top of the messenger's own needs.
+        let limit: u64 = payload.gas_limit.try_into().unwrap_or(u64::MAX / 4);
+        let gas = match roles.child.estimate(roles.child.from, xdm.l2m, payload.data.to_vec()).await
+        {
+            Ok(est) => est.saturating_add(limit),
+            Err(e) => {
+                let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
+                tracing::warn!(id = %m.id, ?status, "relay parent->child refused: {e}");
+                continue;
+            }
+        };
+        store.mark_submitting(&m.id)?;
+        match super::submit(&roles.child, store, &m.id, xdm.l2m, payload.data.to_vec(), Some(gas))
+            .await
+        {
+            Ok(receipt) => {
+                let outcome = if receipt_events::<FailedRelayedMessage>(&receipt).is_empty() {
+                    "ok"
+                } else {
+                    "target failed"
+                };
+                let tx = format!("{}", receipt.transaction_hash);
+                store.mark_relayed(&m.id, Some(&tx), Some(receipt.gas_used), outcome)?;
+                tracing::info!(id = %m.id, %tx, gas = receipt.gas_used, outcome, "relayed parent->child");
+                out.push(Delivery {
+                    id: m.id.clone(),
+                    route: DOWN.into(),
+                    gas: receipt.gas_used,
+                    outcome: outcome.into(),
+                    proof_time: None,
+                });
+            }
+            Err(e) => {
+                let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
+                tracing::warn!(id = %m.id, ?status, "relay parent->child failed: {e}");
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,48 @@
+//! `crossnet-bench`: benchmarks that print tables. Each benchmark is a module with an `Args`
+//! struct and a `run` function.
+//!
+//! ```text
+//! cargo run -p crossnet-bench --release -- rpc
+//! cargo run -p crossnet-bench --release -- xdm
+//! ```
+
+mod rpc;
+mod xdm;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// crossnet benchmarks.
+#[derive(Debug, Parser)]
+#[command(name = "crossnet-bench", version, about = "crossnet benchmarks (print tables)")]
+struct Cli {
+    /// Which benchmark.
+    #[command(subcommand)]
+    bench: Bench,
+}
+
+/// The benchmarks.
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// JSON-RPC throughput on loopback (eth_call, eth_sendRawTransaction) and the time to
+    /// deploy + activate a Stylus program.
+    Rpc(rpc::Args),
+    /// System 1 gas: passer, sends, relays (parent relay by proof depth).
+    Xdm(xdm::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.bench {
+        Bench::Rpc(args) => rpc::run(&args),
+        Bench::Xdm(args) => xdm::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
