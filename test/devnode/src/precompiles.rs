@@ -188,22 +188,36 @@ pub(crate) fn activation(ctx: &mut Ctx, codehash: B256) -> Option<Activation> {
     Activation::unpack(arbos_load(ctx, program::activation_slot(codehash)))
 }
 
-/// The data fee `ArbWasm.activateProgram` would charge now for a program with Stylus `code`
-/// (`EF F0 00 ...`): zero when a program with the same code is already active (activation is
-/// per codehash). For tools that deploy through StylusDeployer from inside a transaction
-/// (Foundry's `vm.deployStylusCode`), which must send exactly the fee.
-///
-/// # Errors
-/// [`ActivationError`] when the code is not an activatable program.
-pub fn activation_fee(ctx: &mut Ctx, code: &[u8], debug_chain: bool) -> Result<U256, ActivationError> {
+/// The activation record `code` would get now, with its codehash; `None` when a program with
+/// the same code is already active (activation is per codehash).
+fn pending_activation(
+    ctx: &mut Ctx,
+    code: &[u8],
+    debug_chain: bool,
+) -> Result<Option<(B256, Activation)>, ActivationError> {
     let codehash = keccak256(code);
     let now: u64 = ctx.block.timestamp.saturating_to();
     if activation(ctx, codehash).is_some_and(|r| r.version == STYLUS_VERSION && !r.expired(now)) {
-        return Ok(U256::ZERO);
+        return Ok(None);
     }
     let arbos_version: u64 = arbos_load(ctx, arbos_version_slot()).saturating_to();
     let compiled = program::compile(code, codehash, arbos_version, debug_chain)?;
-    Ok(Activation::for_module(&compiled.info, now).data_fee())
+    Ok(Some((codehash, Activation::for_module(&compiled.info, now))))
+}
+
+/// The data fee `ArbWasm.activateProgram` would charge now for a program with Stylus `code`
+/// (`EF F0 00 ...`): zero when a program with the same code is already active. For tools that
+/// deploy through StylusDeployer from inside a transaction (Foundry's `vm.deployStylusCode`),
+/// which must send exactly the fee.
+///
+/// # Errors
+/// [`ActivationError`] when the code is not an activatable program.
+pub fn activation_fee(
+    ctx: &mut Ctx,
+    code: &[u8],
+    debug_chain: bool,
+) -> Result<U256, ActivationError> {
+    Ok(pending_activation(ctx, code, debug_chain)?.map_or(U256::ZERO, |(_, r)| r.data_fee()))
 }
 
 /// Activates Stylus `code` in `ctx` without a fee or an ArbWasm call (journaled, so it reverts
@@ -214,15 +228,9 @@ pub fn activation_fee(ctx: &mut Ctx, code: &[u8], debug_chain: bool) -> Result<U
 /// # Errors
 /// [`ActivationError`] when the code is not an activatable program.
 pub fn activate_code(ctx: &mut Ctx, code: &[u8], debug_chain: bool) -> Result<(), ActivationError> {
-    let codehash = keccak256(code);
-    let now: u64 = ctx.block.timestamp.saturating_to();
-    if activation(ctx, codehash).is_some_and(|r| r.version == STYLUS_VERSION && !r.expired(now)) {
-        return Ok(());
+    if let Some((codehash, record)) = pending_activation(ctx, code, debug_chain)? {
+        arbos_store(ctx, program::activation_slot(codehash), record.pack());
     }
-    let arbos_version: u64 = arbos_load(ctx, arbos_version_slot()).saturating_to();
-    let compiled = program::compile(code, codehash, arbos_version, debug_chain)?;
-    let record = Activation::for_module(&compiled.info, now);
-    arbos_store(ctx, program::activation_slot(codehash), record.pack());
     Ok(())
 }
 
