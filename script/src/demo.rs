@@ -133,15 +133,22 @@ where
     }
 }
 
-/// Gas of the delivery of store id `id` (once relayed).
-fn delivery(db: &std::path::Path, id: &str) -> (String, String) {
-    let found = Store::open(db).ok().and_then(|s| s.get(id).ok().flatten());
-    match found {
-        Some(m) => (
-            m.gas_used.map_or_else(|| "-".to_owned(), |g| g.to_string()),
-            m.outcome.unwrap_or_else(|| m.status.as_str().to_owned()),
-        ),
-        None => ("-".to_owned(), "-".to_owned()),
+/// Gas and outcome of the delivery of store id `id`, once the daemon has recorded it (the
+/// effect can be visible on chain a moment before the daemon stores the receipt).
+async fn delivery(db: &std::path::Path, id: &str) -> (String, String) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = Store::open(db).ok().and_then(|s| s.get(id).ok().flatten());
+        if let Some(m) = found.filter(|m| m.status == crate::relay::store::Status::Relayed) {
+            return (
+                m.gas_used.map_or_else(|| "-".to_owned(), |g| g.to_string()),
+                m.outcome.unwrap_or_else(|| m.status.as_str().to_owned()),
+            );
+        }
+        if Instant::now() > deadline {
+            return ("-".to_owned(), "not recorded".to_owned());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -440,7 +447,7 @@ where
     })
     .await?;
     let latency = t.elapsed();
-    let (gas, outcome) = delivery(db, &id);
+    let (gas, outcome) = delivery(db, &format!("{id}@child->parent")).await;
     info(&format!("relayed with an account + storage proof: parent greeter now says {greeting:?}"));
     rows.push(Row { id, route: "child->parent (xdm)".into(), outcome, gas, latency });
 
@@ -473,7 +480,7 @@ where
     })
     .await?;
     let latency = t.elapsed();
-    let (gas, outcome) = delivery(db, &id);
+    let (gas, outcome) = delivery(db, &format!("{id}@parent->child")).await;
     info(&format!("delivered by the sequencer: child greeter now says {greeting:?}"));
     rows.push(Row { id, route: "parent->child (xdm)".into(), outcome, gas, latency });
 
@@ -540,7 +547,7 @@ where
     .await?;
     let latency = t.elapsed();
     let key = format!("{id}@parent->child");
-    let (gas, outcome) = delivery(db, &key);
+    let (gas, outcome) = delivery(db, &key).await;
     rows.push(Row {
         id: format!("{id}"),
         route: "parent->child (ipc)".into(),
@@ -571,7 +578,7 @@ where
     })
     .await?;
     let latency = t.elapsed();
-    let (gas, outcome) = delivery(db, &format!("{id}@child->parent"));
+    let (gas, outcome) = delivery(db, &format!("{id}@child->parent")).await;
     rows.push(Row {
         id: format!("{id}"),
         route: "child->parent (ipc)".into(),
@@ -627,7 +634,7 @@ where
     })
     .await?;
     let latency = t.elapsed();
-    let (gas, outcome) = delivery(db, &format!("{id}@parent->child"));
+    let (gas, outcome) = delivery(db, &format!("{id}@parent->child")).await;
     info(&format!(
         "the replica refused it ({outcome}); the Result came back up and alice has 750 XNT again"
     ));
@@ -668,8 +675,8 @@ where
     })
     .await?;
     let latency = t.elapsed();
-    let (gas_a, _) = delivery(db, &format!("{id}@parent->child"));
-    let (gas_b, outcome) = delivery(db, &format!("{id}@child->grandchild"));
+    let (gas_a, _) = delivery(db, &format!("{id}@parent->child")).await;
+    let (gas_b, outcome) = delivery(db, &format!("{id}@child->grandchild")).await;
     info("stored in the child's postbox, propagated, applied on the grandchild");
     rows.push(Row {
         id: format!("{id}"),

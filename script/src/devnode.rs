@@ -181,7 +181,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             servers.push(server);
         }
         print_banner(&chains, &servers, &options, load.as_deref());
-        wait_for_stop().await?;
+        crate::wait_for_stop().await?;
         tracing::info!("stopping");
         for server in servers {
             server.shutdown().await;
@@ -192,21 +192,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         write_state(&path, &chains)?;
         println!("State saved to {}", path.display());
     }
-    Ok(())
-}
-
-async fn wait_for_stop() -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).context("SIGTERM handler")?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.context("Ctrl-C handler")?,
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await.context("Ctrl-C handler")?;
     Ok(())
 }
 

@@ -3,20 +3,12 @@
 //! Each subcommand is a module with an `Args` struct (clap derive) and a `run` function:
 //! `devnode` serves Stylus-capable devnode chains over HTTP JSON-RPC; `deploy` deploys and
 //! wires both systems; `relay` runs the relayer, proposer and signer; `status` shows every
-//! message's state; `demo` runs the whole thing end to end on embedded devnode chains.
+//! message's state; `demo` runs the whole thing end to end on embedded devnode chains;
+//! `forge-test` runs the Foundry-compatible Solidity suite on the devnode.
 
-mod bindings;
-mod client;
-mod config;
-mod demo;
-mod deploy;
-mod devnode;
-mod relay;
-mod status;
-
+use crossnet_cli::{demo, deploy, devnode, forge_test, relay, status};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -45,6 +37,8 @@ enum Command {
     Status(status::Args),
     /// Start devnode chains, deploy both systems and show messages crossing them.
     Demo(demo::Args),
+    /// Build the Foundry-compatible Solidity tests with forge and run them on the devnode.
+    ForgeTest(forge_test::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +56,7 @@ fn main() -> ExitCode {
         Command::Relay(args) => relay::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::ForgeTest(args) => forge_test::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,38 +65,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Builds every program (`bash script/build-wasm.sh`).
-///
-/// # Errors
-/// When the build fails.
-pub fn build_wasm() -> anyhow::Result<()> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = std::process::Command::new("bash")
-        .arg(root.join("script/build-wasm.sh"))
-        .current_dir(&root)
-        .status()
-        .context("running script/build-wasm.sh")?;
-    anyhow::ensure!(status.success(), "script/build-wasm.sh failed");
-    Ok(())
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-///
-/// # Errors
-/// When the signal handlers cannot be installed.
-pub async fn wait_for_stop() -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).context("SIGTERM handler")?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.context("Ctrl-C handler")?,
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await.context("Ctrl-C handler")?;
-    Ok(())
 }

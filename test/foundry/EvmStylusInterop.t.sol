@@ -116,7 +116,7 @@ contract EvmStylusInteropTest is CrossDomainFixture {
         assertEq(parentGreeter.greeting(), "hello from Solidity");
     }
 
-    function test_solidityDapp_rejectsOtherSender_recordedAsFailed() public {
+    function test_solidityDapp_otherSenderRecordedAsFailed_succeeds() public {
         // A user (not the parent greeter) messages the dApp directly: the message is authentic,
         // but the dApp's counterpart check refuses it and the messenger records the failure.
         vm.recordLogs();

@@ -156,7 +156,9 @@ pub async fn scan(roles: &Roles, xdm: &Xdm, store: &Store) -> anyhow::Result<()>
                 message: event.message.clone(),
                 nonce: event.messageNonce,
             };
-            let id = format!("{}", keccak256(payload.message().bytes()));
+            // The same bytes can cross both ways (same sender, target and nonce on each side):
+            // the route is part of the key.
+            let id = format!("{}@{UP}", keccak256(payload.message().bytes()));
             let block = log.block_number.unwrap_or(child_head);
             if store.insert(&id, "xdm", UP, &serde_json::to_string(&payload)?, block)? {
                 tracing::info!(%id, block, "child->parent message seen");
@@ -181,7 +183,7 @@ pub async fn scan(roles: &Roles, xdm: &Xdm, store: &Store) -> anyhow::Result<()>
                 gas_limit: event.gasLimit,
                 data: event.data.clone(),
             };
-            let id = format!("{}", keccak256(&payload.data));
+            let id = format!("{}@{DOWN}", keccak256(&payload.data));
             let block = log.block_number.unwrap_or(parent_head);
             if store.insert(&id, "xdm", DOWN, &serde_json::to_string(&payload)?, block)? {
                 tracing::info!(%id, queue_index = %event.queueIndex, "parent->child message seen");
@@ -280,6 +282,9 @@ pub async fn relay_up(
     todo.extend(store.with_status("xdm", UP, Status::Relayable)?);
     todo.extend(store.with_status("xdm", UP, Status::Submitting)?);
     let now = super::store::now();
+    // First every message whose batch is past the window becomes relayable (so the time to
+    // relayed includes waiting behind the others), then they are relayed in order.
+    let mut ready = Vec::new();
     for m in todo {
         if m.next_attempt_at > now {
             continue;
@@ -311,6 +316,9 @@ pub async fn relay_up(
             continue;
         }
         store.mark_relayable(&m.id)?;
+        ready.push((m, message, batch, header));
+    }
+    for (m, message, batch, header) in ready {
         let index = batch.blocks.iter().position(|&n| n >= m.source_block).unwrap_or(0);
         let started = std::time::Instant::now();
         let slot = message.passer_slot(xdm.l2m);
@@ -424,6 +432,7 @@ pub async fn relay_down(
     todo.extend(store.with_status("xdm", DOWN, Status::Relayable)?);
     todo.extend(store.with_status("xdm", DOWN, Status::Submitting)?);
     let now = super::store::now();
+    let mut ready = Vec::new();
     for m in todo {
         if m.next_attempt_at > now {
             continue;
@@ -448,6 +457,9 @@ pub async fn relay_down(
             continue;
         }
         store.mark_relayable(&m.id)?;
+        ready.push((m, payload));
+    }
+    for (m, payload) in ready {
         // The sequencer gives the entry its gas limit on top of the messenger's own needs.
         let limit: u64 = payload.gas_limit.try_into().unwrap_or(u64::MAX / 4);
         let gas = match roles.child.estimate(roles.child.from, xdm.l2m, payload.data.to_vec()).await

@@ -4,8 +4,10 @@
 //! ```text
 //! cargo run -p crossnet-bench --release -- rpc
 //! cargo run -p crossnet-bench --release -- xdm
+//! cargo run -p crossnet-bench --release -- relay
 //! ```
 
+mod relay;
 mod rpc;
 mod xdm;
 
@@ -30,6 +32,8 @@ enum Bench {
     Rpc(rpc::Args),
     /// System 1 gas: passer, sends, relays (parent relay by proof depth).
     Xdm(xdm::Args),
+    /// End-to-end relay throughput and latency per direction (the `crossnet relay` daemon).
+    Relay(relay::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.bench {
         Bench::Rpc(args) => rpc::run(&args),
         Bench::Xdm(args) => xdm::run(&args),
+        Bench::Relay(args) => relay::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -105,7 +105,10 @@ fn number(args: &[DynSolValue], i: usize) -> Result<Number, String> {
 }
 
 fn uint(args: &[DynSolValue], i: usize) -> Result<U256, String> {
-    args.get(i).and_then(DynSolValue::as_uint).map(|(u, _)| u).ok_or_else(|| format!("argument {i}: not a uint"))
+    args.get(i)
+        .and_then(DynSolValue::as_uint)
+        .map(|(u, _)| u)
+        .ok_or_else(|| format!("argument {i}: not a uint"))
 }
 
 /// 100% in `assertApproxEqRel`'s unit.
@@ -135,10 +138,13 @@ pub fn check(signature: &str, args: &[DynSolValue]) -> Result<(), String> {
     } else {
         "assertion failed".to_string()
     };
-    let fail = |detail: String| Err(if detail.is_empty() { prefix.clone() } else { format!("{prefix}: {detail}") });
+    let fail = |detail: String| {
+        Err(if detail.is_empty() { prefix.clone() } else { format!("{prefix}: {detail}") })
+    };
     match name {
         "assertTrue" | "assertFalse" => {
-            let value = args.first().and_then(DynSolValue::as_bool).ok_or("argument 0: not a bool")?;
+            let value =
+                args.first().and_then(DynSolValue::as_bool).ok_or("argument 0: not a bool")?;
             if value == (name == "assertTrue") {
                 Ok(())
             } else {
@@ -146,7 +152,8 @@ pub fn check(signature: &str, args: &[DynSolValue]) -> Result<(), String> {
             }
         }
         "assertEq" | "assertNotEq" => {
-            let (a, b) = (args.first().ok_or("missing argument")?, args.get(1).ok_or("missing argument")?);
+            let (a, b) =
+                (args.first().ok_or("missing argument")?, args.get(1).ok_or("missing argument")?);
             let equal = a == b;
             match (name == "assertEq", equal) {
                 (true, true) | (false, false) => Ok(()),
@@ -242,18 +249,27 @@ mod tests {
             "assertion failed: 1 != 2"
         );
         assert_eq!(
-            run("assertEq(uint256,uint256,string)", vec![u(1), u(2), DynSolValue::String("sum".into())])
-                .unwrap_err(),
+            run(
+                "assertEq(uint256,uint256,string)",
+                vec![u(1), u(2), DynSolValue::String("sum".into())]
+            )
+            .unwrap_err(),
             "sum: 1 != 2"
         );
         assert_eq!(
             run("assertNotEq(uint256,uint256)", vec![u(3), u(3)]).unwrap_err(),
             "assertion failed: 3 == 3"
         );
-        assert_eq!(run("assertTrue(bool)", vec![DynSolValue::Bool(false)]).unwrap_err(), "assertion failed");
         assert_eq!(
-            run("assertFalse(bool,string)", vec![DynSolValue::Bool(true), DynSolValue::String("flag".into())])
-                .unwrap_err(),
+            run("assertTrue(bool)", vec![DynSolValue::Bool(false)]).unwrap_err(),
+            "assertion failed"
+        );
+        assert_eq!(
+            run(
+                "assertFalse(bool,string)",
+                vec![DynSolValue::Bool(true), DynSolValue::String("flag".into())]
+            )
+            .unwrap_err(),
             "flag"
         );
     }
@@ -261,21 +277,37 @@ mod tests {
     #[test]
     fn comparisons_and_approximations_succeed() {
         assert!(run("assertGt(uint256,uint256)", vec![u(2), u(1)]).is_ok());
-        assert_eq!(run("assertGe(uint256,uint256)", vec![u(1), u(2)]).unwrap_err(), "assertion failed: 1 < 2");
+        assert_eq!(
+            run("assertGe(uint256,uint256)", vec![u(1), u(2)]).unwrap_err(),
+            "assertion failed: 1 < 2"
+        );
         let minus = DynSolValue::Int(I256::try_from(-5).unwrap(), 256);
         let plus = DynSolValue::Int(I256::try_from(5).unwrap(), 256);
         assert!(run("assertLt(int256,int256)", vec![minus.clone(), plus.clone()]).is_ok());
-        assert!(run("assertApproxEqAbs(int256,int256,uint256)", vec![minus.clone(), plus.clone(), u(10)]).is_ok());
+        assert!(run(
+            "assertApproxEqAbs(int256,int256,uint256)",
+            vec![minus.clone(), plus.clone(), u(10)]
+        )
+        .is_ok());
         assert_eq!(
             run("assertApproxEqAbs(int256,int256,uint256)", vec![minus, plus, u(9)]).unwrap_err(),
             "assertion failed: -5 !~= 5 (max delta: 9, real delta: 10)"
         );
         // 1% of 100 is 1.
         let one_percent = u(10_000_000_000_000_000);
-        assert!(run("assertApproxEqRel(uint256,uint256,uint256)", vec![u(101), u(100), one_percent.clone()]).is_ok());
-        assert!(run("assertApproxEqRel(uint256,uint256,uint256)", vec![u(102), u(100), one_percent]).is_err());
+        assert!(run(
+            "assertApproxEqRel(uint256,uint256,uint256)",
+            vec![u(101), u(100), one_percent.clone()]
+        )
+        .is_ok());
+        assert!(run(
+            "assertApproxEqRel(uint256,uint256,uint256)",
+            vec![u(102), u(100), one_percent]
+        )
+        .is_err());
         assert_eq!(
-            run("assertEqDecimal(uint256,uint256,uint256)", vec![u(1500), u(2000), u(3)]).unwrap_err(),
+            run("assertEqDecimal(uint256,uint256,uint256)", vec![u(1500), u(2000), u(3)])
+                .unwrap_err(),
             "assertion failed: 1.500 != 2.000"
         );
     }

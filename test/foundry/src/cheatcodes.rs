@@ -38,8 +38,8 @@ use revm::context_interface::journaled_state::JournalCheckpoint;
 use revm::handler::FrameResult;
 use revm::interpreter::interpreter_action::FrameInit;
 use revm::interpreter::{
-    CallInput, CallInputs, CallOutcome, CallScheme, CallValue, FrameInput, Gas,
-    InstructionResult, InterpreterResult,
+    CallInput, CallInputs, CallOutcome, CallScheme, CallValue, FrameInput, Gas, InstructionResult,
+    InterpreterResult,
 };
 
 use crate::assertions;
@@ -317,7 +317,9 @@ impl Environment {
     /// from the WASM build is used when it is up to date), a `.wasm.br` file is prefixed.
     fn stylus_code(&self, path: &str) -> Result<Bytes, String> {
         if !(path.ends_with(".wasm") || path.ends_with(".wasm.br")) {
-            return Err(format!("invalid artifact path {path:?}: expected a .wasm or .wasm.br file"));
+            return Err(format!(
+                "invalid artifact path {path:?}: expected a .wasm or .wasm.br file"
+            ));
         }
         let full = self.root.join(path);
         if let Ok(cache) = self.code_cache.lock() {
@@ -396,11 +398,16 @@ enum Answer {
 type Args = [DynSolValue];
 
 fn arg_address(args: &Args, i: usize) -> Result<Address, String> {
-    args.get(i).and_then(DynSolValue::as_address).ok_or_else(|| format!("argument {i}: not an address"))
+    args.get(i)
+        .and_then(DynSolValue::as_address)
+        .ok_or_else(|| format!("argument {i}: not an address"))
 }
 
 fn arg_uint(args: &Args, i: usize) -> Result<U256, String> {
-    args.get(i).and_then(DynSolValue::as_uint).map(|(u, _)| u).ok_or_else(|| format!("argument {i}: not a uint"))
+    args.get(i)
+        .and_then(DynSolValue::as_uint)
+        .map(|(u, _)| u)
+        .ok_or_else(|| format!("argument {i}: not a uint"))
 }
 
 fn arg_bool(args: &Args, i: usize) -> Result<bool, String> {
@@ -427,15 +434,10 @@ fn arg_str(args: &Args, i: usize) -> Result<&str, String> {
 }
 
 fn signer(key: U256) -> Result<PrivateKeySigner, String> {
-    PrivateKeySigner::from_bytes(&B256::from(key))
-        .map_err(|e| format!("invalid private key: {e}"))
+    PrivateKeySigner::from_bytes(&B256::from(key)).map_err(|e| format!("invalid private key: {e}"))
 }
 
-fn call_result(
-    result: InstructionResult,
-    output: Bytes,
-    inputs: &CallInputs,
-) -> FrameResult {
+fn call_result(result: InstructionResult, output: Bytes, inputs: &CallInputs) -> FrameResult {
     FrameResult::Call(CallOutcome {
         result: InterpreterResult { result, output, gas: Gas::new(inputs.gas_limit) },
         memory_offset: inputs.return_memory_offset.clone(),
@@ -526,7 +528,10 @@ impl Cheatcodes {
         let mut cursor = 0;
         for expected in &armed {
             let Some(template) = &expected.template else { continue };
-            match logs[cursor.min(logs.len())..].iter().position(|l| emit_matches(expected, template, l)) {
+            match logs[cursor.min(logs.len())..]
+                .iter()
+                .position(|l| emit_matches(expected, template, l))
+            {
                 Some(found) => cursor += found + 1,
                 None => return Some("log != expected log".into()),
             }
@@ -549,14 +554,24 @@ impl Cheatcodes {
         };
         let Some(cheat) = cheats().get(&selector) else {
             let name = match self.env.vm_names.get(&selector) {
-                Some(signature) => format!("vm.{signature} (0x{})", alloy_primitives::hex::encode(selector)),
-                None => format!("an unknown cheatcode with selector 0x{}", alloy_primitives::hex::encode(selector)),
+                Some(signature) => {
+                    format!("vm.{signature} (0x{})", alloy_primitives::hex::encode(selector))
+                }
+                None => format!(
+                    "an unknown cheatcode with selector 0x{}",
+                    alloy_primitives::hex::encode(selector)
+                ),
             };
             return self.unsupported(name);
         };
         let args = match cheat.function.abi_decode_input(&data[4..]) {
             Ok(args) => args,
-            Err(e) => return Answer::Fail(format!("vm.{}: cannot decode the arguments: {e}", cheat.signature)),
+            Err(e) => {
+                return Answer::Fail(format!(
+                    "vm.{}: cannot decode the arguments: {e}",
+                    cheat.signature
+                ))
+            }
         };
         let signature = cheat.signature.as_str();
         if signature.starts_with("assert") {
@@ -592,7 +607,9 @@ impl Cheatcodes {
         let done = || Ok(Answer::Return(Vec::new()));
         let name = signature.split('(').next().unwrap_or_default();
         match signature {
-            "prank(address)" | "prank(address,address)" | "startPrank(address)"
+            "prank(address)"
+            | "prank(address,address)"
+            | "startPrank(address)"
             | "startPrank(address,address)" => {
                 let origin = if args.len() > 1 { Some(arg_address(args, 1)?) } else { None };
                 self.prank = Some(Prank {
@@ -712,7 +729,8 @@ impl Cheatcodes {
                             arg_bool(args, 2)?,
                             arg_bool(args, 3)?,
                         ];
-                        let emitter = if args.len() > 4 { Some(arg_address(args, 4)?) } else { None };
+                        let emitter =
+                            if args.len() > 4 { Some(arg_address(args, 4)?) } else { None };
                         (checks, emitter)
                     }
                 };
@@ -747,7 +765,9 @@ impl Cheatcodes {
                 }
                 Ok(Answer::Return(recorded.abi_encode()))
             }
-            "addr(uint256)" => Ok(Answer::Return(signer(arg_uint(args, 0)?)?.address().abi_encode())),
+            "addr(uint256)" => {
+                Ok(Answer::Return(signer(arg_uint(args, 0)?)?.address().abi_encode()))
+            }
             "sign(uint256,bytes32)" | "signCompact(uint256,bytes32)" => {
                 let key = signer(arg_uint(args, 0)?)?;
                 let digest = arg_word(args, 1)?;
@@ -771,7 +791,8 @@ impl Cheatcodes {
             }
             "getLabel(address)" => {
                 let who = arg_address(args, 0)?;
-                let label = self.labels.get(&who).cloned().unwrap_or_else(|| format!("unlabeled:{who}"));
+                let label =
+                    self.labels.get(&who).cloned().unwrap_or_else(|| format!("unlabeled:{who}"));
                 Ok(Answer::Return(label.abi_encode()))
             }
             "snapshot()" | "snapshotState()" => {
@@ -786,7 +807,9 @@ impl Cheatcodes {
                 });
                 Ok(Answer::Return(U256::from(self.snapshots.len() - 1).abi_encode()))
             }
-            "revertTo(uint256)" | "revertToState(uint256)" | "revertToAndDelete(uint256)"
+            "revertTo(uint256)"
+            | "revertToState(uint256)"
+            | "revertToAndDelete(uint256)"
             | "revertToStateAndDelete(uint256)" => {
                 let id: usize = arg_uint(args, 0)?.saturating_to();
                 let Some(snapshot) = self.snapshots.get_mut(id).filter(|s| !s.deleted) else {
@@ -831,7 +854,8 @@ impl Cheatcodes {
             }
             "skip(bool)" | "skip(bool,string)" => {
                 if arg_bool(args, 0)? {
-                    let reason = if args.len() > 1 { arg_str(args, 1)?.to_string() } else { String::new() };
+                    let reason =
+                        if args.len() > 1 { arg_str(args, 1)?.to_string() } else { String::new() };
                     self.skipped = Some(reason);
                     return Ok(Answer::Fail(SKIP_MARKER.into()));
                 }
@@ -888,7 +912,8 @@ impl Cheatcodes {
         let journal = ctx.journal_mut();
         let deployer =
             journal.load_account_with_code(STYLUS_DEPLOYER).map_err(|e| format!("{e:?}"))?;
-        let known = (deployer.data.info.code_hash, deployer.data.info.code.clone().unwrap_or_default());
+        let known =
+            (deployer.data.info.code_hash, deployer.data.info.code.clone().unwrap_or_default());
         if known.1.is_empty() {
             return Err(format!("no StylusDeployer at {STYLUS_DEPLOYER}"));
         }
@@ -910,7 +935,9 @@ impl Cheatcodes {
         let raw = std::env::var(name).ok();
         let (ty, default, delimiter) = match (signature.starts_with("envOr("), types.len()) {
             (true, 2) => (types[1].to_string(), args.get(1).cloned(), None),
-            (true, 3) => (types[2].to_string(), args.get(2).cloned(), Some(arg_str(args, 1)?.to_string())),
+            (true, 3) => {
+                (types[2].to_string(), args.get(2).cloned(), Some(arg_str(args, 1)?.to_string()))
+            }
             _ => {
                 let ty = match &signature[3..signature.find('(').unwrap_or(3)] {
                     "Bool" => "bool",
@@ -926,11 +953,14 @@ impl Cheatcodes {
             }
         };
         let Some(raw) = raw else {
-            return default.map(|d| d.abi_encode()).ok_or_else(|| format!("environment variable {name:?} not found"));
+            return default
+                .map(|d| d.abi_encode())
+                .ok_or_else(|| format!("environment variable {name:?} not found"));
         };
         let parsed = match delimiter {
             Some(delimiter) => {
-                let element = DynSolType::parse(ty.trim_end_matches("[]")).map_err(|e| e.to_string())?;
+                let element =
+                    DynSolType::parse(ty.trim_end_matches("[]")).map_err(|e| e.to_string())?;
                 let items = if raw.is_empty() {
                     Vec::new()
                 } else {
@@ -973,7 +1003,7 @@ fn emit_matches(expected: &ExpectedEmit, template: &Log, actual: &Log) -> bool {
     !expected.checks[3] || template.data.data == actual.data.data
 }
 
-/// The reverting contract of a frame result, for `expectRevert(.., reverter)`.
+/// Whether a frame failed (reverted or halted), as `expectRevert` counts it.
 fn is_revert(result: &FrameResult) -> bool {
     !result.instruction_result().is_ok()
 }
@@ -1010,7 +1040,8 @@ impl FrameHook for Cheatcodes {
         match &mut frame.frame_input {
             FrameInput::Call(inputs) => {
                 let inputs = inputs.as_mut();
-                let delegated = matches!(inputs.scheme, CallScheme::DelegateCall | CallScheme::CallCode);
+                let delegated =
+                    matches!(inputs.scheme, CallScheme::DelegateCall | CallScheme::CallCode);
                 if inputs.bytecode_address == HEVM_ADDRESS && !delegated {
                     let data = inputs.input.bytes(ctx);
                     return match self.answer(ctx, caller_depth.unwrap_or(0), inputs, &data) {
@@ -1020,7 +1051,11 @@ impl FrameHook for Cheatcodes {
                         }
                         Answer::Fail(message) => {
                             *self.frame_slot(depth) = FrameKind::Cheat;
-                            Some(call_result(InstructionResult::Revert, error_string(&message), inputs))
+                            Some(call_result(
+                                InstructionResult::Revert,
+                                error_string(&message),
+                                inputs,
+                            ))
                         }
                         Answer::Run => {
                             *self.frame_slot(depth) = FrameKind::Deploy;
@@ -1036,7 +1071,10 @@ impl FrameHook for Cheatcodes {
                 }
                 let mut restore_origin = None;
                 if let Some(prank) = self.prank.clone() {
-                    if caller_depth == Some(prank.depth) && inputs.caller == prank.prankster && !delegated {
+                    if caller_depth == Some(prank.depth)
+                        && inputs.caller == prank.prankster
+                        && !delegated
+                    {
                         let _ = ctx.journal_mut().load_account(prank.sender);
                         inputs.caller = prank.sender;
                         if let Some(origin) = prank.origin {
@@ -1127,9 +1165,10 @@ impl FrameHook for Cheatcodes {
         let interpreter = result.interpreter_result_mut();
         if expected.count == 0 {
             // `expectRevert(.., 0)`: the call must not revert so.
-            if outcome.is_ok() && is_revert_result(interpreter.result) {
+            if outcome.is_ok() && !interpreter.result.is_ok() {
                 interpreter.result = InstructionResult::Revert;
-                interpreter.output = error_string("call reverted when it was expected not to revert");
+                interpreter.output =
+                    error_string("call reverted when it was expected not to revert");
             }
             return;
         }
@@ -1174,20 +1213,24 @@ impl Cheatcodes {
     }
 }
 
-fn is_revert_result(result: InstructionResult) -> bool {
-    !result.is_ok()
-}
-
 /// Whether a finished frame satisfies an expected revert; the forge-style message when not.
-fn check_revert(expected: &ExpectedRevert, result: &FrameResult, decoder: &Decoder) -> Result<(), String> {
+fn check_revert(
+    expected: &ExpectedRevert,
+    result: &FrameResult,
+    decoder: &Decoder,
+) -> Result<(), String> {
     let interpreter = result.interpreter_result();
     if interpreter.result.is_ok() {
         return Err("call did not revert as expected".into());
     }
     if let Some(reverter) = expected.reverter {
         if expected.reverted_by != Some(reverter) {
-            let actual = expected.reverted_by.map_or_else(|| "none".to_string(), |a| a.to_checksum(None));
-            return Err(format!("Reverter != expected reverter: {actual} != {}", reverter.to_checksum(None)));
+            let actual =
+                expected.reverted_by.map_or_else(|| "none".to_string(), |a| a.to_checksum(None));
+            return Err(format!(
+                "Reverter != expected reverter: {actual} != {}",
+                reverter.to_checksum(None)
+            ));
         }
     }
     let Some(want) = &expected.data else { return Ok(()) };
@@ -1196,7 +1239,8 @@ fn check_revert(expected: &ExpectedRevert, result: &FrameResult, decoder: &Decod
         got.len() >= 4 && want.len() >= 4 && got[..4] == want[..4]
     } else {
         // Exact data, or `revert("message")` expected by its message bytes.
-        got == want || format::decode_error_string(got).is_some_and(|s| s.as_bytes() == want.as_ref())
+        got == want
+            || format::decode_error_string(got).is_some_and(|s| s.as_bytes() == want.as_ref())
     };
     if matches {
         return Ok(());

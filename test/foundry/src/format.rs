@@ -144,13 +144,13 @@ mod tests {
 
     #[test]
     fn revert_reasons_are_decoded_succeeds() {
-        let decoder =
-            Decoder::new([AbiError::parse("error NotProposer(address caller)").unwrap()]);
+        let decoder = Decoder::new([AbiError::parse("error NotProposer(address caller)").unwrap()]);
         assert_eq!(decoder.revert_reason(&[]), "EvmError: Revert");
         assert_eq!(decoder.revert_reason(&encode_error_string("boom")), "boom");
         let panic = Panic { code: U256::from(0x11) }.abi_encode();
         assert_eq!(decoder.revert_reason(&panic), "panic: arithmetic underflow or overflow (0x11)");
-        let mut custom = AbiError::parse("error NotProposer(address caller)").unwrap().selector().to_vec();
+        let mut custom =
+            AbiError::parse("error NotProposer(address caller)").unwrap().selector().to_vec();
         custom.extend_from_slice(&Address::repeat_byte(0x11).abi_encode());
         assert_eq!(
             decoder.revert_reason(&custom),

@@ -157,7 +157,12 @@ fn evaluate(
     Status::Pass
 }
 
-fn call(chain: &mut Chain, cheats: &mut Cheatcodes, to: alloy_primitives::Address, data: Vec<u8>) -> (Result<Receipt, ChainError>, u64) {
+fn call(
+    chain: &mut Chain,
+    cheats: &mut Cheatcodes,
+    to: alloy_primitives::Address,
+    data: Vec<u8>,
+) -> (Result<Receipt, ChainError>, u64) {
     let gas_floor = intrinsic_gas(&data);
     let request = TxRequest::call(DEFAULT_SENDER, to, data).gas(TEST_GAS_LIMIT);
     let receipt = chain.send_with_hook(request, cheats);
@@ -179,7 +184,11 @@ fn chain() -> Chain {
 
 /// Runs the tests of `artifact` matching `match_test`.
 #[must_use]
-pub fn run_suite(artifact: &Artifact, env: &Arc<Environment>, match_test: Option<&Regex>) -> SuiteResult {
+pub fn run_suite(
+    artifact: &Artifact,
+    env: &Arc<Environment>,
+    match_test: Option<&Regex>,
+) -> SuiteResult {
     let start = Instant::now();
     let mut tests: Vec<&Function> = artifact
         .abi
@@ -220,7 +229,9 @@ pub fn run_suite(artifact: &Artifact, env: &Arc<Environment>, match_test: Option
     };
     chain.set_balance(address, U256::from(INITIAL_BALANCE));
     if artifact.abi.functions().any(|f| f.name == "setUp" && f.inputs.is_empty()) {
-        let selector = alloy_json_abi::Function::parse("setUp()").map(|f| f.selector().to_vec()).unwrap_or_default();
+        let selector = alloy_json_abi::Function::parse("setUp()")
+            .map(|f| f.selector().to_vec())
+            .unwrap_or_default();
         let (receipt, gas) = call(&mut chain, &mut cheats, address, selector);
         let status = evaluate(&receipt, &cheats, &chain, env);
         if status != Status::Pass {
@@ -245,7 +256,9 @@ pub fn run_suite(artifact: &Artifact, env: &Arc<Environment>, match_test: Option
         } else if !test.inputs.is_empty() {
             TestResult {
                 name,
-                status: Status::Skip("fuzz tests (with parameters) are not run on the devnode".into()),
+                status: Status::Skip(
+                    "fuzz tests (with parameters) are not run on the devnode".into(),
+                ),
                 gas: 0,
                 logs: Vec::new(),
             }
