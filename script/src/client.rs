@@ -15,6 +15,7 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolEvent};
 use alloy::transports::{RpcError, TransportErrorKind};
 use anyhow::{bail, Context as _};
+use std::future::IntoFuture as _;
 
 use crate::bindings::{describe_revert, IArbWasm, IStylusDeployer};
 
@@ -47,6 +48,30 @@ fn from_rpc(e: RpcError<TransportErrorKind>) -> TxError {
         return TxError::Reverted(data);
     }
     TxError::Other(anyhow::Error::new(e))
+}
+
+/// How often an idempotent read is retried after a transport failure (a dropped
+/// connection, a reset), with 100 ms, 200 ms, ... between tries.
+const READ_RETRIES: u32 = 4;
+
+/// Runs the idempotent request `f` again after transport failures (never after a JSON-RPC
+/// error answer, which is the node's verdict).
+async fn retry<T, F, Fut>(mut f: F) -> Result<T, RpcError<TransportErrorKind>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RpcError<TransportErrorKind>>>,
+{
+    let mut attempt = 0;
+    loop {
+        match f().await {
+            Err(RpcError::Transport(e)) if attempt < READ_RETRIES => {
+                attempt += 1;
+                tracing::debug!("transport error ({e}); retry {attempt}/{READ_RETRIES}");
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// A block's header fields the roles use.
@@ -119,7 +144,7 @@ impl Client {
     /// # Errors
     /// Transport errors.
     pub async fn balance(&self, account: Address) -> anyhow::Result<U256> {
-        Ok(self.provider.get_balance(account).await?)
+        Ok(retry(|| self.provider.get_balance(account).into_future()).await?)
     }
 
     /// Fails with a clear message when the signer holds less than `needed` wei.
@@ -210,7 +235,7 @@ impl Client {
         data: Vec<u8>,
     ) -> Result<u64, TxError> {
         let tx = TransactionRequest::default().with_from(from).with_to(to).with_input(data);
-        self.provider.estimate_gas(tx).await.map_err(from_rpc)
+        retry(|| self.provider.estimate_gas(tx.clone()).into_future()).await.map_err(from_rpc)
     }
 
     /// Waits for the receipt of `hash`.
@@ -246,7 +271,7 @@ impl Client {
     /// The revert, transport errors.
     pub async fn call(&self, to: Address, data: Vec<u8>) -> Result<Bytes, TxError> {
         let tx = TransactionRequest::default().with_from(self.from).with_to(to).with_input(data);
-        self.provider.call(tx).await.map_err(from_rpc)
+        retry(|| self.provider.call(tx.clone()).into_future()).await.map_err(from_rpc)
     }
 
     /// A typed `eth_call`.
@@ -337,7 +362,7 @@ impl Client {
     /// # Errors
     /// Transport errors.
     pub async fn code(&self, address: Address) -> anyhow::Result<Bytes> {
-        Ok(self.provider.get_code_at(address).await?)
+        Ok(retry(|| self.provider.get_code_at(address).into_future()).await?)
     }
 
     /// Latest block number.
@@ -345,7 +370,7 @@ impl Client {
     /// # Errors
     /// Transport errors.
     pub async fn block_number(&self) -> anyhow::Result<u64> {
-        Ok(self.provider.get_block_number().await?)
+        Ok(retry(|| self.provider.get_block_number()).await?)
     }
 
     /// Header fields of block `number` (`None`: latest).
@@ -354,9 +379,7 @@ impl Client {
     /// Transport errors, an unknown block.
     pub async fn block(&self, number: Option<u64>) -> anyhow::Result<BlockInfo> {
         let tag = number.map_or(BlockNumberOrTag::Latest, BlockNumberOrTag::Number);
-        let block = self
-            .provider
-            .get_block_by_number(tag)
+        let block = retry(|| self.provider.get_block_by_number(tag).into_future())
             .await?
             .with_context(|| format!("chain {} has no block {tag}", self.chain_id))?;
         Ok(BlockInfo {
@@ -381,7 +404,7 @@ impl Client {
         if let Some(topic) = event {
             filter = filter.event_signature(topic);
         }
-        Ok(self.provider.get_logs(&filter).await?)
+        Ok(retry(|| self.provider.get_logs(&filter)).await?)
     }
 
     /// Decoded `E` events of `address` in blocks `from..=to`, with their logs.
@@ -411,7 +434,8 @@ impl Client {
         slots: Vec<B256>,
         number: u64,
     ) -> anyhow::Result<EIP1186AccountProofResponse> {
-        Ok(self.provider.get_proof(address, slots).number(number).await?)
+        Ok(retry(|| self.provider.get_proof(address, slots.clone()).number(number).into_future())
+            .await?)
     }
 }
 

@@ -84,7 +84,13 @@ fn address(record: &Value, key: &str) -> Address {
     record["contracts"][key]["address"].as_str().unwrap().parse().unwrap()
 }
 
-fn config(dir: &Path, parent: &str, child: &str, validators: &[PrivateKeySigner]) -> PathBuf {
+fn config(
+    dir: &Path,
+    file: &str,
+    parent: &str,
+    child: &str,
+    validators: &[PrivateKeySigner],
+) -> PathBuf {
     let set: Vec<String> = validators.iter().map(|v| format!("\"{}\"", v.address())).collect();
     let text = format!(
         r#"
@@ -106,24 +112,33 @@ poll_interval_ms = 100
         wasm = wasm_dir().display(),
         set = set.join(", ")
     );
-    let path = dir.join("crossnet.toml");
+    let path = dir.join(file);
     std::fs::write(&path, text).unwrap();
     path
 }
 
-#[test]
-fn deploy_relay_restart_and_status_as_processes_succeeds() {
+/// System 1 and 2 deployed by `crossnet deploy` on a `crossnet devnode` with two chains.
+struct Setup {
+    devnode: Devnode,
+    dir: PathBuf,
+    cfg: PathBuf,
+    env: Vec<(&'static str, String)>,
+    parent: String,
+    child: String,
+    records: (Value, Value),
+}
+
+fn setup(name: &str) -> Setup {
     let devnode = Devnode::start(&["--chain-id", "412346", "--chain-id", "412347"]);
     let (parent, child) = (devnode.urls[0].1.clone(), devnode.urls[1].1.clone());
-    let dir = temp_dir("relay-process");
-    let relayer = key("relay process test relayer");
+    let dir = temp_dir(name);
+    let relayer = key(&format!("{name} relayer"));
     let validators: Vec<PrivateKeySigner> =
-        (1..=3).map(|i| key(&format!("relay process validator {i}"))).collect();
+        (1..=3).map(|i| key(&format!("{name} validator {i}"))).collect();
     for url in [&parent, &child] {
         rpc(url, "anvil_setBalance", json!([relayer.address(), "0x3635C9ADC5DEA00000"]));
     }
-    let cfg = config(&dir, &parent, &child, &validators);
-    let cfg_arg = cfg.to_str().unwrap();
+    let cfg = config(&dir, "crossnet.toml", &parent, &child, &validators);
     let env = vec![
         ("CROSSNET_DEPLOYER_KEY", DEV_KEY.to_owned()),
         ("CROSSNET_RELAYER_KEY", format!("{}", B256::from(relayer.to_bytes()))),
@@ -136,102 +151,200 @@ fn deploy_relay_restart_and_status_as_processes_succeeds() {
                 .join(","),
         ),
     ];
-
-    // Deploy, then deploy again: everything is kept.
-    let first = crossnet(&["deploy", "--config", cfg_arg], &env);
+    let first = crossnet(&["deploy", "--config", cfg.to_str().unwrap()], &env);
     assert!(first.status.success(), "deploy failed:\n{}", text(&first));
-    let before = (record(&dir, 412_346), record(&dir, 412_347));
-    let again = crossnet(&["deploy", "--config", cfg_arg], &env);
-    assert!(again.status.success(), "second deploy failed:\n{}", text(&again));
-    assert!(text(&again).contains("(verified)"), "{}", text(&again));
-    assert!(!text(&again).contains("deployed 0x"), "redeployed:\n{}", text(&again));
-    assert_eq!((record(&dir, 412_346), record(&dir, 412_347)), before);
+    let records = (record(&dir, 412_346), record(&dir, 412_347));
+    Setup { devnode, dir, cfg, env, parent, child, records }
+}
 
-    let (p, c) = &before;
+const RECIPIENT: Address = Address::repeat_byte(0x5e);
+
+/// A message each way on system 1 and a fund down on system 2.
+fn send_messages(s: &Setup) {
+    let (p, c) = &s.records;
     let l1m = address(p, "l1-cross-domain-messenger");
     let l2m = address(c, "l2-cross-domain-messenger");
     let gateway = address(p, "gateway");
-    let recipient = Address::repeat_byte(0x5e);
-
-    // System 1 both ways, system 2 one fund down.
-    let up = sendMessageCall {
-        target: recipient,
-        message: Bytes::from_static(b"up"),
-        gas_limit: 100_000,
-    };
-    send(&child, l2m, up.abi_encode(), U256::ZERO);
+    let up = sendMessageCall { target: RECIPIENT, message: up_msg(), gas_limit: 100_000 };
+    send(&s.child, l2m, up.abi_encode(), U256::ZERO);
     let down = sendMessageCall {
-        target: recipient,
+        target: RECIPIENT,
         message: Bytes::from_static(b"down"),
         gas_limit: 100_000,
     };
-    send(&parent, l1m, down.abi_encode(), U256::ZERO);
+    send(&s.parent, l1m, down.abi_encode(), U256::ZERO);
     let subnet: Value = c["subnet"].clone();
     let subnet = SubnetID {
         root: subnet["root"].as_u64().unwrap(),
         route: serde_json::from_value(subnet["route"].clone()).unwrap(),
     };
-    let fvm = crossnet_sdk::ipc::FvmAddress::from_evm(recipient);
+    let fvm = crossnet_sdk::ipc::FvmAddress::from_evm(RECIPIENT);
     let to = FvmAddress { addrType: fvm.addrType, payload: fvm.payload };
-    let receipt =
-        send(&parent, gateway, fundCall { subnet_id: subnet, to }.abi_encode(), U256::from(1_000));
+    let receipt = send(
+        &s.parent,
+        gateway,
+        fundCall { subnet_id: subnet, to }.abi_encode(),
+        U256::from(1_000),
+    );
     assert_eq!(receipt["status"], "0x1", "fund: {receipt}");
+}
 
-    // The relayer, killed with SIGKILL after its first deliveries, then restarted.
-    let mut relay = Command::new(env!("CARGO_BIN_EXE_crossnet"))
-        .args(["relay", "--config", cfg_arg])
+fn spawn_relay(cfg: &Path, env: &[(&'static str, String)]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_crossnet"))
+        .args(["relay", "--config", cfg.to_str().unwrap()])
         .envs(env.iter().map(|(k, v)| (*k, v.clone())))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    relay.kill().unwrap();
-    relay.wait().unwrap();
-    let mut relay = Command::new(env!("CARGO_BIN_EXE_crossnet"))
-        .args(["relay", "--config", cfg_arg])
-        .envs(env.iter().map(|(k, v)| (*k, v.clone())))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Waits until `crossnet status` shows the three messages relayed; returns its output.
+fn wait_relayed(s: &Setup) -> String {
     let deadline = Instant::now() + Duration::from_secs(90);
-    let status = loop {
+    loop {
         // Time passes on the devnode only with blocks: mine one per poll.
-        for url in [&parent, &child] {
+        for url in [&s.parent, &s.child] {
             rpc(url, "evm_mine", json!([]));
         }
-        let out = crossnet(&["status", "--config", cfg_arg], &env);
+        let out = crossnet(&["status", "--config", s.cfg.to_str().unwrap()], &s.env);
         let t = text(&out);
-        let relayed = t.lines().filter(|l| l.contains(" relayed ")).count();
+        let relayed = t.lines().filter(|l| l.starts_with("0x") && l.contains(" relayed ")).count();
         if relayed >= 3 {
-            break t;
+            return t;
         }
         assert!(Instant::now() < deadline, "messages not relayed in time:\n{t}");
         std::thread::sleep(Duration::from_millis(300));
-    };
+    }
+}
+
+/// On chain: each message delivered exactly once.
+fn check_delivered_once(s: &Setup) {
+    let (p, _) = &s.records;
+    let l1m = address(p, "l1-cross-domain-messenger");
+    let up_hash = keccak256(
+        relayMessageCall {
+            target: RECIPIENT,
+            sender: Address::from_slice(&hex(DEV)),
+            message: up_msg(),
+            message_nonce: U256::ZERO,
+        }
+        .abi_encode(),
+    );
+    let ok = call(&s.parent, l1m, successfulMessagesCall { msg_hash: up_hash }.abi_encode());
+    assert_eq!(U256::from_be_slice(&ok), U256::from(1), "child->parent relayed");
+    let balance: U256 =
+        serde_json::from_value(rpc(&s.child, "eth_getBalance", json!([RECIPIENT, "latest"])))
+            .unwrap();
+    assert_eq!(balance, U256::from(1_000), "the fund reached the child exactly once");
+}
+
+#[test]
+fn deploy_relay_restart_and_status_as_processes_succeeds() {
+    let s = setup("relay-process");
+    let cfg_arg = s.cfg.to_str().unwrap();
+    // Deploy again: everything is kept.
+    let again = crossnet(&["deploy", "--config", cfg_arg], &s.env);
+    assert!(again.status.success(), "second deploy failed:\n{}", text(&again));
+    assert!(text(&again).contains("(verified)"), "{}", text(&again));
+    assert!(!text(&again).contains("deployed 0x"), "redeployed:\n{}", text(&again));
+    assert_eq!((record(&s.dir, 412_346), record(&s.dir, 412_347)), s.records);
+
+    send_messages(&s);
+    // The relayer, killed with SIGKILL after its first deliveries, then restarted.
+    let mut relay = spawn_relay(&s.cfg, &s.env);
+    std::thread::sleep(Duration::from_millis(1500));
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+    let mut relay = spawn_relay(&s.cfg, &s.env);
+    let status = wait_relayed(&s);
     let _ = relay.kill();
     let _ = relay.wait();
     assert!(status.contains("child->parent") && status.contains("parent->child"), "{status}");
     assert!(!status.contains(" failed "), "{status}");
+    check_delivered_once(&s);
+    let Setup { devnode, dir, .. } = s;
+    devnode.interrupt();
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
-    // On chain: delivered once each.
-    let nonce = U256::ZERO;
-    let up_hash = keccak256(
-        relayMessageCall {
-            target: recipient,
-            sender: Address::from_slice(&hex(DEV)),
-            message: up_msg(),
-            message_nonce: nonce,
+/// A loopback proxy in front of `upstream` that misbehaves: of every three connections one is
+/// closed at once and one forwards the request but never answers (the node acts on it, the
+/// client sees a dropped connection).
+fn flaky_proxy(upstream: &str, dropped: &std::sync::Arc<std::sync::atomic::AtomicUsize>) -> String {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let upstream = upstream.trim_start_matches("http://").to_owned();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let dropped = dropped.clone();
+    std::thread::spawn(move || {
+        for (n, client) in listener.incoming().enumerate() {
+            let Ok(mut client) = client else { continue };
+            let upstream = upstream.clone();
+            if n % 3 != 0 {
+                dropped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            std::thread::spawn(move || {
+                if n % 3 == 1 {
+                    return; // dropped before anything is read
+                }
+                let Ok(mut server) = TcpStream::connect(&upstream) else { return };
+                let mut to_server = server.try_clone().unwrap();
+                let mut from_client = client.try_clone().unwrap();
+                let up = std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_client, &mut to_server);
+                });
+                if n % 3 == 2 {
+                    // Forward the request, swallow the answer, then hang up.
+                    std::thread::sleep(Duration::from_millis(300));
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                    let mut sink = [0u8; 4096];
+                    while server.read(&mut sink).is_ok_and(|n| n > 0) {}
+                } else {
+                    let mut buf = [0u8; 8192];
+                    loop {
+                        match server.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(k) => {
+                                if client.write_all(&buf[..k]).is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                }
+                let _ = up.join();
+            });
         }
-        .abi_encode(),
-    );
-    let ok = call(&parent, l1m, successfulMessagesCall { msg_hash: up_hash }.abi_encode());
-    assert_eq!(U256::from_be_slice(&ok), U256::from(1), "child->parent relayed");
-    let balance: U256 =
-        serde_json::from_value(rpc(&child, "eth_getBalance", json!([recipient, "latest"])))
-            .unwrap();
-    assert_eq!(balance, U256::from(1_000), "the fund reached the child exactly once");
+    });
+    url
+}
+
+#[test]
+fn relay_through_an_rpc_that_drops_connections_loses_and_duplicates_nothing() {
+    let s = setup("relay-flaky");
+    send_messages(&s);
+    // The relayer talks to both chains through misbehaving proxies.
+    let dropped = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let relayer_cfg = {
+        let text = std::fs::read_to_string(&s.cfg)
+            .unwrap()
+            .replace(&s.parent, &flaky_proxy(&s.parent, &dropped))
+            .replace(&s.child, &flaky_proxy(&s.child, &dropped));
+        let path = s.dir.join("flaky.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let mut relay = spawn_relay(&relayer_cfg, &s.env);
+    let status = wait_relayed(&s);
+    let _ = relay.kill();
+    let _ = relay.wait();
+    assert!(!status.contains(" failed "), "{status}");
+    assert!(dropped.load(std::sync::atomic::Ordering::Relaxed) > 0, "the proxies dropped nothing");
+    check_delivered_once(&s);
+    let Setup { devnode, dir, .. } = s;
     devnode.interrupt();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -267,7 +267,7 @@ impl Daemon {
                 Ok(_) => backoff = interval,
                 Err(e) => {
                     tracing::warn!("relay pass failed (retrying in {backoff:?}): {e:#}");
-                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
             }
             tokio::select! {
