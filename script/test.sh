@@ -25,4 +25,7 @@ bash script/export-abi.sh --check
 step "tests"
 cargo test --workspace --locked
 
+step "system 1 end-to-end suite again, over JSON-RPC only (crossnet devnode served on loopback)"
+CROSSNET_E2E_BACKEND=rpc cargo test --locked -p crossnet-e2e --test xdm
+
 printf '\n==> all checks passed in %ss\n' "$(( $(date +%s) - start ))" >&2

@@ -83,6 +83,8 @@ pub struct BlockInfo {
     pub hash: B256,
     /// State root.
     pub state_root: B256,
+    /// Timestamp.
+    pub timestamp: u64,
 }
 
 /// A chain and the key that signs for it.
@@ -386,6 +388,7 @@ impl Client {
             number: block.header.number,
             hash: block.header.hash,
             state_root: block.header.state_root,
+            timestamp: block.header.timestamp,
         })
     }
 

@@ -5,12 +5,14 @@
 //! from the committed interfaces (`contracts/**/I*.sol`), so the suites also check that those
 //! interfaces describe the programs.
 //!
-//! * [`node`]: the [`node::Node`] trait the suites run on.
+//! * [`node`]: the [`node::Node`] trait the suites run on, and [`node::node`], the backend
+//!   the environment selects (embedded, or JSON-RPC through [`rpc::Rpc`]).
 //! * [`ipc`]: system 2 deployed on a tree of chains, with the validators and the relayer.
 //! * [`xdm`]: system 1 deployed on a parent and a child chain, with the off-chain roles.
 
 pub mod ipc;
 pub mod node;
+pub mod rpc;
 pub mod xdm;
 
 /// Bindings generated from the committed Solidity interfaces.

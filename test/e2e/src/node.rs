@@ -305,3 +305,103 @@ fn convert(receipt: &crossnet_devnode::Receipt) -> TxReceipt {
         logs: receipt.raw_logs().cloned().collect(),
     }
 }
+
+impl Node for Box<dyn Node> {
+    fn chain_id(&self) -> u64 {
+        (**self).chain_id()
+    }
+    fn accounts(&self) -> Vec<Address> {
+        (**self).accounts()
+    }
+    fn deploy(
+        &mut self,
+        from: Address,
+        name: &str,
+        constructor_args: Option<Vec<u8>>,
+    ) -> Result<Address, TxError> {
+        (**self).deploy(from, name, constructor_args)
+    }
+    fn deploy_evm(&mut self, from: Address, init_code: Vec<u8>) -> Result<Address, TxError> {
+        (**self).deploy_evm(from, init_code)
+    }
+    fn send(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+        value: U256,
+    ) -> Result<TxReceipt, TxError> {
+        (**self).send(from, to, data, value)
+    }
+    fn send_with_gas(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+        gas: u64,
+    ) -> Result<TxReceipt, TxError> {
+        (**self).send_with_gas(from, to, data, gas)
+    }
+    fn call(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<Bytes, TxError> {
+        (**self).call(from, to, data)
+    }
+    fn estimate_gas(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<u64, TxError> {
+        (**self).estimate_gas(from, to, data)
+    }
+    fn block_number(&mut self) -> u64 {
+        (**self).block_number()
+    }
+    fn timestamp(&mut self) -> u64 {
+        (**self).timestamp()
+    }
+    fn state_root(&mut self, number: u64) -> B256 {
+        (**self).state_root(number)
+    }
+    fn proof(
+        &mut self,
+        address: Address,
+        slots: &[B256],
+        number: u64,
+    ) -> Result<EIP1186AccountProofResponse, TxError> {
+        (**self).proof(address, slots, number)
+    }
+    fn advance_time(&mut self, seconds: u64) {
+        (**self).advance_time(seconds);
+    }
+}
+
+/// The chain `chain_id` of a suite, on the backend the environment selects:
+///
+/// * `CROSSNET_E2E_RPC_URLS=parent_url,child_url[,...]`: existing JSON-RPC endpoints (a Nitro
+///   devnode, `crossnet devnode`), by position: chain 412346 takes the first URL, 412347 the
+///   second, 412348 the third; accounts are funded from `CROSSNET_E2E_FUNDER_KEY` (default:
+///   the Nitro dev key);
+/// * `CROSSNET_E2E_BACKEND=rpc`: a fresh in-process devnode chain served over JSON-RPC on
+///   loopback, driven only through JSON-RPC;
+/// * otherwise the embedded devnode ([`Embedded`]).
+///
+/// # Panics
+/// When the selected endpoint cannot be reached (a test failure).
+#[must_use]
+#[allow(clippy::panic)]
+pub fn node(chain_id: u64) -> Box<dyn Node> {
+    if let Ok(urls) = std::env::var("CROSSNET_E2E_RPC_URLS") {
+        let index = usize::try_from(chain_id.saturating_sub(412_346)).unwrap_or(usize::MAX);
+        let url = urls
+            .split(',')
+            .map(str::trim)
+            .nth(index)
+            .unwrap_or_else(|| panic!("CROSSNET_E2E_RPC_URLS has no URL #{index}"))
+            .to_owned();
+        return Box::new(
+            crate::rpc::Rpc::connect(&url, None).unwrap_or_else(|e| panic!("RPC {url}: {e}")),
+        );
+    }
+    if std::env::var("CROSSNET_E2E_BACKEND").is_ok_and(|b| b == "rpc") {
+        return Box::new(
+            crate::rpc::Rpc::spawn_devnode(chain_id)
+                .unwrap_or_else(|e| panic!("devnode over JSON-RPC: {e}")),
+        );
+    }
+    Box::new(Embedded::new(chain_id))
+}

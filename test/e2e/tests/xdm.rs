@@ -9,7 +9,7 @@ use crossnet_e2e::{
         ICrossDomainGreeter as Greeter, IL1CrossDomainMessenger as L1,
         IL2CrossDomainMessenger as L2,
     },
-    node::{Embedded, Node, NodeExt},
+    node::{node, Node, NodeExt},
     xdm::{relay_calldata, CrossDomain, Options, Roles},
 };
 use crossnet_sdk::{
@@ -22,10 +22,14 @@ use crossnet_sdk::{
     },
 };
 
-const WINDOW: u64 = 600;
+/// The fraud-proof window (`CROSSNET_E2E_WINDOW`, default 600 s; a chain without
+/// `evm_increaseTime` waits it out for real, so use a short one there).
+fn window() -> u64 {
+    std::env::var("CROSSNET_E2E_WINDOW").ok().and_then(|w| w.parse().ok()).unwrap_or(600)
+}
 
 struct Setup {
-    xdm: CrossDomain<Embedded, Embedded>,
+    xdm: CrossDomain<Box<dyn Node>, Box<dyn Node>>,
     user: Address,
     stranger: Address,
     parent_greeter: Address,
@@ -33,8 +37,8 @@ struct Setup {
 }
 
 fn setup(options: Options) -> Setup {
-    let parent = Embedded::new(412_346);
-    let child = Embedded::new(412_347);
+    let parent = node(412_346);
+    let child = node(412_347);
     let accounts = parent.accounts();
     let roles = Roles {
         owner: accounts[0],
@@ -85,7 +89,7 @@ fn greet_parent(s: &mut Setup, text: &str) -> (XdmMessage, u64) {
 
 #[test]
 fn child_to_parent_message_relayed_with_proof_after_window_succeeds() {
-    let mut s = setup(Options { window: WINDOW, ..Options::default() });
+    let mut s = setup(Options { window: window(), ..Options::default() });
     let (message, block) = greet_parent(&mut s, "hello parent");
     assert_eq!(message.sender, s.child_greeter);
     assert_eq!(message.target, s.parent_greeter);
@@ -101,7 +105,7 @@ fn child_to_parent_message_relayed_with_proof_after_window_succeeds() {
         Some(InsideFraudProofWindow { batchIndex: U256::ZERO })
     );
 
-    s.xdm.parent.advance_time(WINDOW + 1);
+    s.xdm.parent.advance_time(window() + 1);
 
     // A proof for a root the message is not in (the block before the send).
     let early = s.xdm.proof_for(&message, &batch, 0).expect("proof");
@@ -140,11 +144,11 @@ fn child_to_parent_message_relayed_with_proof_after_window_succeeds() {
 
 #[test]
 fn child_to_parent_relay_when_paused_reverts() {
-    let mut s = setup(Options { window: WINDOW, ..Options::default() });
+    let mut s = setup(Options { window: window(), ..Options::default() });
     let (message, block) = greet_parent(&mut s, "paused?");
     let batch = s.xdm.propose(&[block]).expect("propose");
     let proof = s.xdm.proof_for(&message, &batch, 0).expect("proof");
-    s.xdm.parent.advance_time(WINDOW + 1);
+    s.xdm.parent.advance_time(window() + 1);
     let owner = s.xdm.roles.owner;
     s.xdm.parent.send_sol(owner, s.xdm.l1_messenger, &L1::pauseCall {}).expect("pause");
     let err = s.xdm.relay_to_parent(s.stranger, &message, &proof).unwrap_err();
@@ -156,7 +160,7 @@ fn child_to_parent_relay_when_paused_reverts() {
 
 #[test]
 fn challenger_deleted_batch_cannot_be_used_reverts() {
-    let mut s = setup(Options { window: WINDOW, ..Options::default() });
+    let mut s = setup(Options { window: window(), ..Options::default() });
     let (message, block) = greet_parent(&mut s, "deleted");
     let batch = s.xdm.propose(&[block]).expect("propose");
     let proof = s.xdm.proof_for(&message, &batch, 0).expect("proof");
@@ -166,19 +170,19 @@ fn challenger_deleted_batch_cannot_be_used_reverts() {
             .unwrap(),
     };
     s.xdm.parent.send_sol(challenger, s.xdm.scc, &delete).expect("delete inside window");
-    s.xdm.parent.advance_time(WINDOW + 1);
+    s.xdm.parent.advance_time(window() + 1);
     let err = s.xdm.relay_to_parent(s.stranger, &message, &proof).unwrap_err();
     assert!(err.decode::<InvalidBatchHeader>().is_some(), "{err}");
 }
 
 #[test]
 fn child_to_parent_failed_delivery_retried_without_proof_succeeds() {
-    let mut s = setup(Options { window: WINDOW, ..Options::default() });
+    let mut s = setup(Options { window: window(), ..Options::default() });
     let owner = s.xdm.roles.owner;
     let (message, block) = greet_parent(&mut s, "second try");
     let batch = s.xdm.propose(&[block]).expect("propose");
     let proof = s.xdm.proof_for(&message, &batch, 0).expect("proof");
-    s.xdm.parent.advance_time(WINDOW + 1);
+    s.xdm.parent.advance_time(window() + 1);
     s.xdm
         .parent
         .send_sol(owner, s.parent_greeter, &Greeter::setLockedCall { locked: true })
@@ -217,7 +221,7 @@ fn parent_to_child_message_through_queue_succeeds() {
         )
         .expect("send greeting");
     let message = crossnet_e2e::xdm::sent_message(&receipt);
-    let entries = CrossDomain::<Embedded, Embedded>::enqueued(&receipt);
+    let entries = CrossDomain::<Box<dyn Node>, Box<dyn Node>>::enqueued(&receipt);
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].target, s.xdm.l2_messenger);
     assert_eq!(entries[0].l1TxOrigin, apply_l1_to_l2_alias(s.xdm.l1_messenger));
@@ -294,12 +298,12 @@ fn receiver_rejects_message_from_other_sender_succeeds() {
     // message is authentic, but the greeter's xDomainMessageSender check refuses it, so the
     // delivery is recorded as failed. This reads xDomainMessageSender through a reentrant
     // call into the messenger during the relay.
-    let mut s = setup(Options { window: WINDOW, ..Options::default() });
+    let mut s = setup(Options { window: window(), ..Options::default() });
     let (message, receipt) =
         s.xdm.send_to_parent(s.user, s.parent_greeter, set_greeting("spoofed")).expect("send");
     let batch = s.xdm.propose(&[receipt.block_number]).expect("propose");
     let proof = s.xdm.proof_for(&message, &batch, 0).expect("proof");
-    s.xdm.parent.advance_time(WINDOW + 1);
+    s.xdm.parent.advance_time(window() + 1);
     let receipt = s.xdm.relay_to_parent(s.stranger, &message, &proof).expect("relay");
     assert_eq!(receipt.events::<FailedRelayedMessage>().len(), 1);
     assert_eq!(greeting(&mut s.xdm.parent, s.parent_greeter), "");
@@ -359,12 +363,12 @@ fn reentrant_relay_is_refused_and_recorded_as_failed_succeeds() {
 fn child_to_parent_estimation_of_failing_delivery_reverts() {
     // Bedrock's estimation mode: with tx.origin == 0x…01 a delivery whose call fails reverts,
     // so a relayer's eth_estimateGas never returns a gas limit that merely records a failure.
-    let mut s = setup(Options { window: WINDOW, ..Options::default() });
+    let mut s = setup(Options { window: window(), ..Options::default() });
     let owner = s.xdm.roles.owner;
     let (message, block) = greet_parent(&mut s, "estimate");
     let batch = s.xdm.propose(&[block]).expect("propose");
     let proof = s.xdm.proof_for(&message, &batch, 0).expect("proof");
-    s.xdm.parent.advance_time(WINDOW + 1);
+    s.xdm.parent.advance_time(window() + 1);
     s.xdm
         .parent
         .send_sol(owner, s.parent_greeter, &Greeter::setLockedCall { locked: true })
