@@ -407,32 +407,48 @@ pub async fn relay_up(
             .await
             .map_err(|e| anyhow::anyhow!("lastCheckpoint: {e}"))?
             ._0;
-        let height = (last / edge.period + 1) * edge.period;
+        let boundary = (last / edge.period + 1) * edge.period;
         let head = child.block_number().await?;
-        let msgs: Vec<(IpcEnvelope, B256)> = child
-            .events::<NewBottomUpMessage>(edge.child_gateway, last + 1, height.min(head))
-            .await?
-            .into_iter()
-            .map(|(e, _)| (e.message, e.id))
-            .collect();
-        let full = u64::try_from(msgs.len()).unwrap_or(u64::MAX) >= ipc.max_msgs_per_batch;
-        if head < height && !full {
+        // The waiting messages by nonce (a contiguous run from the applied one), each with the
+        // block it was emitted in.
+        let mut waiting: Vec<(u64, u64, IpcEnvelope, B256)> = Vec::new();
+        for status in [Status::Pending, Status::Relayable, Status::Submitting] {
+            for m in store.with_status("ipc", &route, status)? {
+                let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
+                if payload.nonce >= applied && m.source_block <= head {
+                    let env = envelope(&payload)?;
+                    let id = env.tracing_id();
+                    waiting.push((payload.nonce, m.source_block, env, id));
+                }
+            }
+        }
+        waiting.sort_by_key(|(n, ..)| *n);
+        let mut expected = applied;
+        waiting.retain(|(n, ..)| {
+            let keep = *n == expected;
+            if keep {
+                expected += 1;
+            }
+            keep
+        });
+        let max = usize::try_from(ipc.max_msgs_per_batch).unwrap_or(usize::MAX);
+        let full = waiting.len() >= max;
+        if head < boundary && !full {
             // The child has not reached the boundary: those messages become relayable then.
             break;
         }
-        let (msgs, height) = if full && head < height {
-            let cut: Vec<_> = msgs.into_iter().take(ipc.max_msgs_per_batch as usize).collect();
-            // An early cut ends at the block of its last message.
-            let last_block = child
-                .events::<NewBottomUpMessage>(edge.child_gateway, last + 1, head)
-                .await?
-                .get(cut.len() - 1)
-                .and_then(|(_, l)| l.block_number)
-                .unwrap_or(head);
-            (cut, last_block)
+        let height = if head >= boundary {
+            boundary
         } else {
-            (msgs, height)
+            // An early cut of a full batch ends at the block of its last message.
+            waiting.get(max - 1).map_or(boundary, |(_, block, ..)| (*block).max(last + 1))
         };
+        let msgs: Vec<(IpcEnvelope, B256)> = waiting
+            .into_iter()
+            .filter(|(_, block, ..)| *block <= height)
+            .take(max)
+            .map(|(_, _, env, id)| (env, id))
+            .collect();
         let configuration = child
             .call_sol(edge.finality, &ITopDownFinality::configurationNumberCall {})
             .await
