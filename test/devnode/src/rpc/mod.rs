@@ -76,6 +76,22 @@ use crate::{Chain, DEV_PRIVATE_KEY};
 use methods::Params;
 use node::Node;
 
+/// Oversized bodies up to this many times the limit are read and dropped before the 413.
+const DRAIN_FACTOR: usize = 4;
+
+/// Reads and drops up to `cap` bytes of `body`, frame by frame (never buffered).
+async fn drain(body: Body, cap: usize) {
+    use axum::body::HttpBody as _;
+    let mut body = std::pin::pin!(body);
+    let mut seen = 0usize;
+    while let Some(Ok(frame)) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        seen += frame.data_ref().map_or(0, |d| d.len());
+        if seen >= cap {
+            break;
+        }
+    }
+}
+
 /// How long a graceful shutdown waits for open requests before closing connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -334,7 +350,12 @@ async fn handle(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
+    if let Some(n) = declared.filter(|n| *n > limit) {
+        // Read (and drop) a moderately oversized body first, so the client has finished
+        // sending when the 413 arrives instead of hitting a closed connection mid-write.
+        if n <= limit.saturating_mul(DRAIN_FACTOR) {
+            drain(body, n).await;
+        }
         return error_response(StatusCode::PAYLOAD_TOO_LARGE, &too_large);
     }
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
