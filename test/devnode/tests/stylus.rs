@@ -642,3 +642,38 @@ fn historic_call_sees_old_state_succeeds() {
     assert_eq!(old.output.as_ref(), &word(0));
     let _ = (IArbWasm::ProgramNotWasm::SELECTOR, NumberSet::SIGNATURE_HASH);
 }
+
+#[test]
+fn call_depth_limit_applies_across_mixed_stylus_and_evm_frames_succeeds() {
+    let mut chain = Chain::dev();
+    chain.set_balance(DEV_ADDRESS, U256::MAX >> 8);
+    let p = deploy_ops(&mut chain);
+    let proxy = deploy_runtime(&mut chain, &proxy_runtime(0xf1, false));
+    // Four hops p -> (m EVM proxies) -> p; the innermost p stores `depth` in slot 1. Each
+    // Stylus frame holds memory pages (128 per transaction), so most frames are EVM ones.
+    let nested = |m: usize| -> (Bytes, u64) {
+        let hops = 4;
+        let depth = u64::try_from(hops * (m + 1)).expect("small");
+        let mut data = op(2, &[&word(1), &word(depth)]).to_vec();
+        for _ in 0..hops {
+            let mut rest = proxy.as_slice().repeat(m - 1);
+            rest.extend_from_slice(p.as_slice());
+            rest.extend_from_slice(&data);
+            data = op(10, &[proxy.as_slice(), &rest]).to_vec();
+        }
+        (data.into(), depth)
+    };
+    // The innermost frame at depth 1020 runs; at 1028 the call at the limit fails, the frames
+    // above it carry on and the transaction succeeds. Gas is ample so that the 63/64 rule does
+    // not end the recursion first.
+    for (m, reached) in [(254usize, true), (256, false)] {
+        let (data, depth) = nested(m);
+        chain.set_storage(p, U256::from(1), U256::ZERO);
+        let receipt = chain
+            .send_ok(TxRequest::call(DEV_ADDRESS, p, data).gas(1 << 42))
+            .expect("the outer frames succeed either way");
+        assert!(receipt.status);
+        let stored = chain.storage(p, U256::from(1)) == U256::from(depth);
+        assert_eq!(stored, reached, "innermost frame at depth {depth}");
+    }
+}
