@@ -375,6 +375,29 @@ fn delegatecall_keeps_sender_value_and_storage_succeeds() {
 }
 
 #[test]
+fn create2_address_follows_salt_and_init_code_and_collisions_fail_succeeds() {
+    let mut chain = Chain::dev();
+    let p = deploy_ops(&mut chain);
+    let init = init_for(&STORE42);
+    let salt = word(7);
+    let receipt = send(&mut chain, p, op(28, &[&salt, &init])).expect("create2");
+    let child = Address::from_slice(&receipt.output[..20]);
+    assert_eq!(child, p.create2(salt, keccak256(&init)));
+    assert_eq!(chain.code(child).as_ref(), &STORE42);
+    // Another salt, another address; the same salt again collides: address zero.
+    let receipt = send(&mut chain, p, op(28, &[&word(8), &init])).expect("create2 again");
+    assert_eq!(Address::from_slice(&receipt.output[..20]), p.create2(word(8), keccak256(&init)));
+    let out = call(&mut chain, p, op(28, &[&salt, &init])).expect("collision");
+    assert_eq!(&out[..20], Address::ZERO.as_slice());
+    // A reverting init code: address zero and its revert data.
+    let revert_init = [0x60, 0x2a, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0xfd];
+    let out = call(&mut chain, p, op(28, &[&salt, &revert_init])).expect("create2 revert");
+    assert_eq!(&out[..20], Address::ZERO.as_slice());
+    assert_eq!(&out[20..24], &1u32.to_le_bytes());
+    assert_eq!(&out[24..], &[0x2a]);
+}
+
+#[test]
 fn create1_deploys_evm_and_stylus_children_succeeds() {
     let mut chain = Chain::dev();
     let p = deploy_ops(&mut chain);

@@ -159,6 +159,12 @@ pub const OPS_WAT: &str = r#"(module
     ;; 27: console.log_txt(args[1..])
     (if (i32.eq (local.get $op) (i32.const 27)) (then
       (call $log_txt (i32.const 1) (i32.sub (local.get $len) (i32.const 1))) (return (i32.const 0))))
+    ;; 28: create2(salt@1, code@33) -> address ++ ret_len(4) ++ return data
+    (if (i32.eq (local.get $op) (i32.const 28)) (then
+      (call $create2 (i32.const 33) (i32.sub (local.get $len) (i32.const 33)) (i32.const 0x7fc0) (i32.const 1) (i32.const 0x8000) (i32.const 0x7ff0))
+      (i32.store (i32.const 0x8014) (i32.load (i32.const 0x7ff0)))
+      (local.set $n (call $rrd (i32.const 0x8018) (i32.const 0) (i32.const 256)))
+      (call $write_result (i32.const 0x8000) (i32.add (local.get $n) (i32.const 24))) (return (i32.const 0))))
     (i32.const 1)))
 "#;
 
