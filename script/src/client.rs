@@ -98,6 +98,8 @@ pub struct Client {
     pub from: Address,
     /// The endpoint.
     pub url: String,
+    /// Signs transactions locally (so a transaction keeps its hash across resends).
+    wallet: EthereumWallet,
 }
 
 impl Client {
@@ -113,24 +115,25 @@ impl Client {
         let parsed: alloy::transports::http::reqwest::Url =
             url.parse().with_context(|| format!("{url:?} is not a valid RPC URL"))?;
         let from = signer.address();
-        // Nonces are read from the node for every transaction (several clients may share a
-        // key, and a restarted daemon must not trust a cache).
+        let wallet = EthereumWallet::from(signer);
+        // Transactions are filled and signed here (see `send_request`), so the provider only
+        // reads and relays raw transactions.
         let provider = ProviderBuilder::new()
             .disable_recommended_fillers()
-            .with_gas_estimation()
-            .with_simple_nonce_management()
-            .fetch_chain_id()
-            .wallet(EthereumWallet::from(signer))
+            .wallet(wallet.clone())
             .connect_http(parsed)
             .erased();
-        let actual = tokio::time::timeout(Duration::from_secs(10), provider.get_chain_id())
-            .await
-            .map_err(|_| anyhow::anyhow!("RPC {url} did not answer within 10 s"))?
-            .map_err(|e| anyhow::anyhow!("RPC {url} is unreachable: {e}"))?;
+        let actual = tokio::time::timeout(
+            Duration::from_secs(10),
+            retry(|| provider.get_chain_id().into_future()),
+        )
+        .await
+        .map_err(|_| anyhow::anyhow!("RPC {url} did not answer within 10 s"))?
+        .map_err(|e| anyhow::anyhow!("RPC {url} is unreachable: {e}"))?;
         if actual != chain_id {
             bail!("RPC {url} serves chain id {actual}, but the config expects {chain_id}");
         }
-        Ok(Self { provider, chain_id, from, url: url.to_owned() })
+        Ok(Self { provider, chain_id, from, url: url.to_owned(), wallet })
     }
 
     /// The same chain, signing with `signer`.
@@ -176,12 +179,8 @@ impl Client {
         data: Vec<u8>,
         value: U256,
     ) -> Result<TransactionReceipt, TxError> {
-        let tx = TransactionRequest::default()
-            .with_from(self.from)
-            .with_to(to)
-            .with_input(data)
-            .with_value(value);
-        self.submit(tx).await
+        let hash = self.send_nowait(to, data, value, None).await?;
+        self.wait(hash).await
     }
 
     /// Sends a typed call.
@@ -196,9 +195,51 @@ impl Client {
         self.send(to, call.abi_encode(), U256::ZERO).await
     }
 
-    async fn submit(&self, tx: TransactionRequest) -> Result<TransactionReceipt, TxError> {
-        let pending = self.provider.send_transaction(tx).await.map_err(from_rpc)?;
-        let hash = *pending.tx_hash();
+    /// Fills `tx` (gas estimate unless set, the pending nonce read from the node, EIP-1559
+    /// fees, chain id), signs it once and sends the raw bytes; returns its hash once the node
+    /// has it. A send whose answer was lost is retried with the same bytes (same hash), and a
+    /// node that already holds the transaction counts as accepted, so a dropped connection
+    /// never produces a second transaction.
+    async fn send_request(&self, tx: TransactionRequest) -> Result<B256, TxError> {
+        let mut tx = tx.with_chain_id(self.chain_id);
+        if tx.gas.is_none() {
+            let est = retry(|| self.provider.estimate_gas(tx.clone()).into_future())
+                .await
+                .map_err(from_rpc)?;
+            tx.set_gas_limit(est);
+        }
+        let nonce =
+            retry(|| self.provider.get_transaction_count(self.from).pending().into_future())
+                .await
+                .map_err(from_rpc)?;
+        let fees = retry(|| self.provider.estimate_eip1559_fees()).await.map_err(from_rpc)?;
+        let tx = tx
+            .with_nonce(nonce)
+            .with_max_fee_per_gas(fees.max_fee_per_gas)
+            .with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas);
+        let envelope = tx.build(&self.wallet).await.context("signing the transaction")?;
+        let hash = *envelope.tx_hash();
+        let raw = alloy::eips::Encodable2718::encoded_2718(&envelope);
+        match retry(|| self.provider.send_raw_transaction(&raw).into_future()).await {
+            Ok(_) => Ok(hash),
+            Err(e) => {
+                let known = self.provider.get_transaction_by_hash(hash).await.ok().flatten();
+                if known.is_some() {
+                    Ok(hash)
+                } else {
+                    Err(from_rpc(e))
+                }
+            }
+        }
+    }
+
+    /// Deploys EVM `init_code` (a creation transaction) and waits for the receipt.
+    ///
+    /// # Errors
+    /// The creation's revert or failure.
+    pub async fn deploy_code(&self, init_code: Bytes) -> Result<TransactionReceipt, TxError> {
+        let tx = TransactionRequest::default().with_from(self.from).with_deploy_code(init_code);
+        let hash = self.send_request(tx).await?;
         self.wait(hash).await
     }
 
@@ -222,8 +263,7 @@ impl Client {
         if let Some(gas) = gas {
             tx = tx.with_gas_limit(gas);
         }
-        let pending = self.provider.send_transaction(tx).await.map_err(from_rpc)?;
-        Ok(*pending.tx_hash())
+        self.send_request(tx).await
     }
 
     /// `eth_estimateGas` of `data` to `to` sent by `from`.
@@ -272,7 +312,20 @@ impl Client {
     /// # Errors
     /// The revert, transport errors.
     pub async fn call(&self, to: Address, data: Vec<u8>) -> Result<Bytes, TxError> {
-        let tx = TransactionRequest::default().with_from(self.from).with_to(to).with_input(data);
+        self.call_from(self.from, to, data).await
+    }
+
+    /// `eth_call` at the latest block as `from` (any address).
+    ///
+    /// # Errors
+    /// The revert, transport errors.
+    pub async fn call_from(
+        &self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+    ) -> Result<Bytes, TxError> {
+        let tx = TransactionRequest::default().with_from(from).with_to(to).with_input(data);
         retry(|| self.provider.call(tx.clone()).into_future()).await.map_err(from_rpc)
     }
 
@@ -305,9 +358,7 @@ impl Client {
             .is_ok_and(|v| v > 0);
         let mut plain = None;
         if !activated || constructor_args.is_none() {
-            let tx =
-                TransactionRequest::default().with_from(self.from).with_deploy_code(init.clone());
-            let receipt = self.submit(tx).await?;
+            let receipt = self.deploy_code(init.clone()).await?;
             let program =
                 receipt.contract_address.context("the creation receipt has no contract address")?;
             if !activated {

@@ -341,7 +341,60 @@ impl Config {
     }
 }
 
+impl Config {
+    /// A config for `chains` keeping its deployments (`dir/deployments`) and relay database
+    /// (`dir/relay.sqlite`) in `dir`, with every role and the defaults of the file format.
+    #[must_use]
+    pub fn local(
+        chains: BTreeMap<String, ChainConfig>,
+        dir: &Path,
+        xdm: Option<XdmConfig>,
+        ipc: Option<IpcConfig>,
+    ) -> Self {
+        Self {
+            chains,
+            deployments_dir: dir.join("deployments"),
+            wasm_dir: None,
+            deployer_key_env: default_deployer_env(),
+            xdm,
+            ipc,
+            relay: RelayConfig { database: dir.join("relay.sqlite"), ..RelayConfig::default() },
+            base: dir.to_path_buf(),
+        }
+    }
+}
+
+impl XdmConfig {
+    /// System 1 with fraud-proof window `window` and the defaults of the file format.
+    #[must_use]
+    pub fn with_window(window: u64) -> Self {
+        Self {
+            fraud_proof_window: window,
+            max_gas: default_max_gas(),
+            allow_all_senders: true,
+            proposer: None,
+            challenger: None,
+            sequencer: None,
+        }
+    }
+}
+
 impl IpcConfig {
+    /// System 2 with `validators` (weight 1 each) and the defaults of the file format.
+    #[must_use]
+    pub fn with_validators(validators: Vec<Address>) -> Self {
+        Self {
+            checkpoint_period: default_period(),
+            max_msgs_per_batch: default_max_msgs(),
+            execution_gas: default_execution_gas(),
+            collateral: default_collateral(),
+            child_reserve: default_reserve(),
+            validators,
+            weights: Vec::new(),
+            linked_token: false,
+        }
+    }
+
     /// Validators sorted by address with their weights (as the contracts require).
     #[must_use]
     pub fn validator_set(&self) -> (Vec<Address>, Vec<U256>) {

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alloy::primitives::{keccak256, Address, B256, U256};
+use alloy::primitives::{keccak256, Address, U256};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolValue;
 use anyhow::{bail, Context as _};
@@ -34,7 +34,7 @@ use crate::bindings::{
     ILinkedTokenReplica as Replica,
 };
 use crate::client::Client;
-use crate::config::{ChainConfig as ChainEntry, Config, IpcConfig, RelayConfig, Role, XdmConfig};
+use crate::config::{ChainConfig as ChainEntry, Config, IpcConfig, XdmConfig};
 use crate::deploy::{self, Deployment};
 use crate::relay::ipc::{convert, to_binding};
 use crate::relay::store::Store;
@@ -137,8 +137,9 @@ where
 /// effect can be visible on chain a moment before the daemon stores the receipt).
 async fn delivery(db: &std::path::Path, id: &str) -> (String, String) {
     let deadline = Instant::now() + Duration::from_secs(10);
+    let store = Store::open(db).ok();
     loop {
-        let found = Store::open(db).ok().and_then(|s| s.get(id).ok().flatten());
+        let found = store.as_ref().and_then(|s| s.get(id).ok().flatten());
         if let Some(m) = found.filter(|m| m.status == crate::relay::store::Status::Relayed) {
             return (
                 m.gas_used.map_or_else(|| "-".to_owned(), |g| g.to_string()),
@@ -222,37 +223,11 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
         std::fs::remove_dir_all(&dir).with_context(|| format!("cleaning {}", dir.display()))?;
     }
     std::fs::create_dir_all(&dir)?;
-    let config = Config {
-        chains,
-        deployments_dir: dir.join("deployments"),
-        wasm_dir: None,
-        deployer_key_env: "CROSSNET_DEPLOYER_KEY".into(),
-        xdm: Some(XdmConfig {
-            fraud_proof_window: args.window,
-            max_gas: 15_000_000,
-            allow_all_senders: true,
-            proposer: None,
-            challenger: None,
-            sequencer: None,
-        }),
-        ipc: Some(IpcConfig {
-            checkpoint_period: 5,
-            max_msgs_per_batch: 10,
-            execution_gas: 3_000_000,
-            collateral: U256::from(1_000u64),
-            child_reserve: U256::from(10u128.pow(21)),
-            validators: validators.iter().map(PrivateKeySigner::address).collect(),
-            weights: vec![1, 1, 1],
-            linked_token: true,
-        }),
-        relay: RelayConfig {
-            roles: vec![Role::Relayer, Role::Proposer, Role::Signer],
-            database: dir.join("relay.sqlite"),
-            poll_interval_ms: 200,
-            ..RelayConfig::default()
-        },
-        base: dir.clone(),
-    };
+    let validator_set = validators.iter().map(PrivateKeySigner::address).collect();
+    let ipc = IpcConfig { linked_token: true, ..IpcConfig::with_validators(validator_set) };
+    let mut config =
+        Config::local(chains, &dir, Some(XdmConfig::with_window(args.window)), Some(ipc));
+    config.relay.poll_interval_ms = 200;
 
     println!("crossnet demo");
     for (role, c) in &config.chains {
@@ -355,7 +330,8 @@ fn demo_config_text(config: &Config) -> String {
             c.rpc_url, c.chain_id
         ));
     }
-    out.push_str("[xdm]\nfraud_proof_window = 3\n\n[ipc]\nvalidators = [");
+    let window = config.xdm.as_ref().map_or(1, |x| x.fraud_proof_window);
+    out.push_str(&format!("[xdm]\nfraud_proof_window = {window}\n\n[ipc]\nvalidators = ["));
     if let Some(ipc) = &config.ipc {
         let v: Vec<String> = ipc.validators.iter().map(|a| format!("\"{a}\"")).collect();
         out.push_str(&v.join(", "));
@@ -688,6 +664,5 @@ where
         gas: format!("{gas_a}+{gas_b}"),
         latency,
     });
-    let _ = B256::ZERO;
     Ok(())
 }

@@ -268,9 +268,10 @@ fn deploy_relay_restart_and_status_as_processes_succeeds() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A loopback proxy in front of `upstream` that misbehaves: of every three connections one is
-/// closed at once and one forwards the request but never answers (the node acts on it, the
-/// client sees a dropped connection).
+/// A loopback proxy in front of `upstream` that misbehaves: of every three connections the
+/// first is closed at once and the second forwards the request but never answers (the node
+/// acts on it, the client sees a dropped connection); only the third works. A client thus
+/// meets both failures before it gets through.
 fn flaky_proxy(upstream: &str, dropped: &std::sync::Arc<std::sync::atomic::AtomicUsize>) -> String {
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
@@ -282,11 +283,11 @@ fn flaky_proxy(upstream: &str, dropped: &std::sync::Arc<std::sync::atomic::Atomi
         for (n, client) in listener.incoming().enumerate() {
             let Ok(mut client) = client else { continue };
             let upstream = upstream.clone();
-            if n % 3 != 0 {
+            if n % 3 != 2 {
                 dropped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             std::thread::spawn(move || {
-                if n % 3 == 1 {
+                if n % 3 == 0 {
                     return; // dropped before anything is read
                 }
                 let Ok(mut server) = TcpStream::connect(&upstream) else { return };
@@ -295,7 +296,7 @@ fn flaky_proxy(upstream: &str, dropped: &std::sync::Arc<std::sync::atomic::Atomi
                 let up = std::thread::spawn(move || {
                     let _ = std::io::copy(&mut from_client, &mut to_server);
                 });
-                if n % 3 == 2 {
+                if n % 3 == 1 {
                     // Forward the request, swallow the answer, then hang up.
                     std::thread::sleep(Duration::from_millis(300));
                     let _ = client.shutdown(std::net::Shutdown::Both);

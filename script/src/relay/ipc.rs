@@ -17,7 +17,7 @@ use crossnet_sdk::ipc::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::store::{Status, Store};
+use super::store::Store;
 use super::{Delivery, Roles};
 use crate::bindings::{IGateway, IGatewayExecutor, ISubnetActor, ITopDownFinality};
 use crate::client::{receipt_events, Client};
@@ -129,6 +129,20 @@ pub struct EnvelopePayload {
 
 fn envelope(p: &EnvelopePayload) -> anyhow::Result<IpcEnvelope> {
     IpcEnvelope::abi_decode(&p.envelope).context("stored envelope")
+}
+
+/// Keeps, from `items` sorted by nonce, the contiguous run starting at nonce `from` (only
+/// such a run can be applied: a gap is refused on chain).
+fn contiguous_from<T>(items: &mut Vec<T>, from: u64, nonce: impl Fn(&T) -> u64) {
+    items.sort_by_key(&nonce);
+    let mut expected = from;
+    items.retain(|item| {
+        let keep = nonce(item) == expected;
+        if keep {
+            expected += 1;
+        }
+        keep
+    });
 }
 
 fn store_id(id: B256, route: &str) -> String {
@@ -275,33 +289,22 @@ pub async fn relay_down(
     let mut msgs: Vec<(u64, IpcEnvelope, String)> = Vec::new();
     let now = super::store::now();
     let mut waiting = false;
-    for status in [Status::Pending, Status::Relayable, Status::Submitting] {
-        for m in store.with_status("ipc", &route, status)? {
-            let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
-            if payload.nonce < applied {
-                // Applied already (by us before a restart, or by another relayer).
-                store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, "applied")?;
-                continue;
-            }
-            if m.next_attempt_at > now {
-                waiting = true;
-            }
-            msgs.push((payload.nonce, envelope(&payload)?, m.id));
+    for m in store.unfinished("ipc", &route)? {
+        let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
+        if payload.nonce < applied {
+            // Applied already (by us before a restart, or by another relayer).
+            store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, "applied")?;
+            continue;
         }
+        if m.next_attempt_at > now {
+            waiting = true;
+        }
+        msgs.push((payload.nonce, envelope(&payload)?, m.id));
     }
     if waiting {
         return Ok(Vec::new());
     }
-    msgs.sort_by_key(|(n, _, _)| *n);
-    // Only a contiguous run from the applied nonce can be applied.
-    let mut expected = applied;
-    msgs.retain(|(n, _, _)| {
-        let keep = *n == expected;
-        if keep {
-            expected += 1;
-        }
-        keep
-    });
+    contiguous_from(&mut msgs, applied, |(n, _, _)| *n);
     msgs.truncate(MAX_FINALITY_MSGS);
     let adopted = child
         .call_sol(edge.finality, &ITopDownFinality::configurationNumberCall {})
@@ -390,13 +393,14 @@ pub async fn relay_up(
             .await
             .map_err(|e| anyhow::anyhow!("parent getSubnet: {e}"))?
             ._4;
-        // Reconcile: everything below the applied nonce has been delivered.
-        for status in [Status::Pending, Status::Relayable, Status::Submitting] {
-            for m in store.with_status("ipc", &route, status)? {
-                let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
-                if payload.nonce < applied {
-                    store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, "applied")?;
-                }
+        // Reconcile: everything below the applied nonce has been delivered; the rest waits.
+        let mut unfinished = Vec::new();
+        for m in store.unfinished("ipc", &route)? {
+            let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
+            if payload.nonce < applied {
+                store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, "applied")?;
+            } else {
+                unfinished.push((payload, m.source_block));
             }
         }
         if applied >= pending {
@@ -412,25 +416,12 @@ pub async fn relay_up(
         // The waiting messages by nonce (a contiguous run from the applied one), each with the
         // block it was emitted in.
         let mut waiting: Vec<(u64, u64, IpcEnvelope, B256)> = Vec::new();
-        for status in [Status::Pending, Status::Relayable, Status::Submitting] {
-            for m in store.with_status("ipc", &route, status)? {
-                let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
-                if payload.nonce >= applied && m.source_block <= head {
-                    let env = envelope(&payload)?;
-                    let id = env.tracing_id();
-                    waiting.push((payload.nonce, m.source_block, env, id));
-                }
-            }
+        for (payload, block) in unfinished.into_iter().filter(|(_, block)| *block <= head) {
+            let env = envelope(&payload)?;
+            let id = env.tracing_id();
+            waiting.push((payload.nonce, block, env, id));
         }
-        waiting.sort_by_key(|(n, ..)| *n);
-        let mut expected = applied;
-        waiting.retain(|(n, ..)| {
-            let keep = *n == expected;
-            if keep {
-                expected += 1;
-            }
-            keep
-        });
+        contiguous_from(&mut waiting, applied, |(n, ..)| *n);
         let max = usize::try_from(ipc.max_msgs_per_batch).unwrap_or(usize::MAX);
         let full = waiting.len() >= max;
         if head < boundary && !full {
@@ -504,6 +495,7 @@ pub async fn propagate(
     edges: &[Edge],
     role: &str,
     store: &Store,
+    max_attempts: u32,
 ) -> anyhow::Result<Vec<Delivery>> {
     let Some(client) = roles.chain(role) else { return Ok(Vec::new()) };
     let Some(gateway) = edges
@@ -535,20 +527,18 @@ pub async fn propagate(
         store.set_cursor(&cursor, head)?;
     }
     let mut waiting = Vec::new();
-    for status in [Status::Pending, Status::Relayable, Status::Submitting] {
-        for m in store.with_status("ipc", &route, status)? {
-            let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
-            let env = envelope(&payload)?;
-            let id = env.tracing_id();
-            let kept = client
-                .call_sol(gateway, &IGateway::postboxCall { id })
-                .await
-                .map_err(|e| anyhow::anyhow!("postbox: {e}"))?;
-            if kept == B256::ZERO {
-                store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, "propagated")?;
-            } else {
-                waiting.push((env, m.id));
-            }
+    for m in store.unfinished("ipc", &route)? {
+        let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;
+        let env = envelope(&payload)?;
+        let id = env.tracing_id();
+        let kept = client
+            .call_sol(gateway, &IGateway::postboxCall { id })
+            .await
+            .map_err(|e| anyhow::anyhow!("postbox: {e}"))?;
+        if kept == B256::ZERO {
+            store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, "propagated")?;
+        } else {
+            waiting.push((env, m.id));
         }
     }
     if waiting.is_empty() {
@@ -582,7 +572,7 @@ pub async fn propagate(
         Err(e) => {
             tracing::warn!(%route, "propagateAll refused: {e}");
             for key in &keys {
-                store.mark_attempt_failed(key, &e.to_string(), 8)?;
+                store.mark_attempt_failed(key, &e.to_string(), max_attempts)?;
             }
             Ok(Vec::new())
         }

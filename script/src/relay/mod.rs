@@ -46,7 +46,6 @@ pub struct Args {
 
 /// A delivery made in one pass (logged; returned for callers that measure).
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Delivery {
     /// Message id.
     pub id: String,
@@ -244,7 +243,9 @@ impl Daemon {
                     );
                 }
                 for role in crate::config::ROLES {
-                    out.extend(ipc::propagate(&self.roles, &self.edges, role, &self.store).await?);
+                    out.extend(
+                        ipc::propagate(&self.roles, &self.edges, role, &self.store, max).await?,
+                    );
                 }
             }
         }

@@ -259,6 +259,22 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Messages of `system` and `route` not delivered yet (pending, relayable or
+    /// submitting), oldest first.
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn unfinished(&self, system: &str, route: &str) -> anyhow::Result<Vec<Message>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM messages WHERE system = ?1 AND route = ?2
+               AND status IN ('pending', 'relayable', 'submitting')
+             ORDER BY source_block, seen_at, id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![system, route], row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every message, oldest first.
     ///
     /// # Errors

@@ -130,15 +130,13 @@ impl From<&HeaderJson> for ChainBatchHeader {
 }
 
 fn scc_header(h: &ChainBatchHeader) -> Scc::ChainBatchHeader {
-    <Scc::ChainBatchHeader as SolType>::abi_decode(&h.abi_encode()).unwrap_or_else(|_| {
-        Scc::ChainBatchHeader {
-            batchIndex: h.batchIndex,
-            batchRoot: h.batchRoot,
-            batchSize: h.batchSize,
-            prevTotalElements: h.prevTotalElements,
-            extraData: h.extraData.clone(),
-        }
-    })
+    Scc::ChainBatchHeader {
+        batchIndex: h.batchIndex,
+        batchRoot: h.batchRoot,
+        batchSize: h.batchSize,
+        prevTotalElements: h.prevTotalElements,
+        extraData: h.extraData.clone(),
+    }
 }
 
 /// Scans both chains for new messages.
@@ -215,11 +213,9 @@ pub async fn propose(
         .iter()
         .any(|m| covered.is_none_or(|c| m.source_block > c));
     let heartbeat = every_secs > 0
-        && batches.last().is_none_or(|_| {
-            store.cursor("xdm.last_proposal").ok().flatten().is_none_or(|t| {
-                u64::try_from(super::store::now() as i64).unwrap_or(0) >= t + every_secs
-            })
-        });
+        && store
+            .cursor("xdm.last_proposal")?
+            .is_none_or(|t| super::store::now() as u64 >= t + every_secs);
     if !uncovered && !heartbeat {
         return Ok(None);
     }
@@ -278,9 +274,7 @@ pub async fn relay_up(
     let batches: Vec<BatchPayload> =
         store.batches()?.iter().filter_map(|(_, p)| serde_json::from_str(p).ok()).collect();
     let mut out = Vec::new();
-    let mut todo = store.with_status("xdm", UP, Status::Pending)?;
-    todo.extend(store.with_status("xdm", UP, Status::Relayable)?);
-    todo.extend(store.with_status("xdm", UP, Status::Submitting)?);
+    let todo = store.unfinished("xdm", UP)?;
     let now = super::store::now();
     // First every message whose batch is past the window becomes relayable (so the time to
     // relayed includes waiting behind the others), then they are relayed in order.
@@ -428,9 +422,7 @@ pub async fn relay_down(
     max_attempts: u32,
 ) -> anyhow::Result<Vec<Delivery>> {
     let mut out = Vec::new();
-    let mut todo = store.with_status("xdm", DOWN, Status::Pending)?;
-    todo.extend(store.with_status("xdm", DOWN, Status::Relayable)?);
-    todo.extend(store.with_status("xdm", DOWN, Status::Submitting)?);
+    let todo = store.unfinished("xdm", DOWN)?;
     let now = super::store::now();
     let mut ready = Vec::new();
     for m in todo {

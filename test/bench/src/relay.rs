@@ -14,7 +14,7 @@ use alloy::sol;
 use alloy::sol_types::SolCall;
 use anyhow::Context as _;
 use crossnet_cli::client::Client;
-use crossnet_cli::config::{ChainConfig, Config, IpcConfig, RelayConfig, Role, XdmConfig};
+use crossnet_cli::config::{ChainConfig, Config, IpcConfig, XdmConfig};
 use crossnet_cli::relay::store::{Status, Store};
 use crossnet_cli::relay::Daemon;
 use crossnet_devnode::rpc::{self, RpcOptions, ServerHandle};
@@ -101,37 +101,14 @@ async fn bench(
     {
         chains.insert((*role).to_owned(), ChainConfig { rpc_url: server.url(), chain_id: id });
     }
-    let config = Config {
+    let validator_set = validators.iter().map(PrivateKeySigner::address).collect();
+    let mut config = Config::local(
         chains,
-        deployments_dir: dir.join("deployments"),
-        wasm_dir: None,
-        deployer_key_env: "CROSSNET_DEPLOYER_KEY".into(),
-        xdm: Some(XdmConfig {
-            fraud_proof_window: args.window,
-            max_gas: 15_000_000,
-            allow_all_senders: true,
-            proposer: None,
-            challenger: None,
-            sequencer: None,
-        }),
-        ipc: Some(IpcConfig {
-            checkpoint_period: 5,
-            max_msgs_per_batch: 10,
-            execution_gas: 3_000_000,
-            collateral: U256::from(1_000u64),
-            child_reserve: U256::from(10u128.pow(21)),
-            validators: validators.iter().map(PrivateKeySigner::address).collect(),
-            weights: vec![1; 3],
-            linked_token: false,
-        }),
-        relay: RelayConfig {
-            roles: vec![Role::Relayer, Role::Proposer, Role::Signer],
-            database: dir.join("relay.sqlite"),
-            poll_interval_ms: 50,
-            ..RelayConfig::default()
-        },
-        base: dir.to_path_buf(),
-    };
+        dir,
+        Some(XdmConfig::with_window(args.window)),
+        Some(IpcConfig::with_validators(validator_set)),
+    );
+    config.relay.poll_interval_ms = 50;
     let parent = Client::connect(&servers[0].url(), 412_346, deployer.clone()).await?;
     let child = Client::connect(&servers[1].url(), 412_347, deployer.clone()).await?;
     for c in [&parent, &child] {

@@ -4,10 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use alloy::network::TransactionBuilder as _;
 use alloy::primitives::{keccak256, Address, Bytes, Log, B256, U256};
 use alloy::providers::Provider as _;
-use alloy::rpc::types::{EIP1186AccountProofResponse, TransactionReceipt, TransactionRequest};
+use alloy::rpc::types::{EIP1186AccountProofResponse, TransactionReceipt};
 use alloy::signers::local::PrivateKeySigner;
 use crossnet_cli::client::{Client, TxError as ClientError};
 use crossnet_devnode::rpc::ServerHandle;
@@ -101,6 +100,25 @@ impl Rpc {
         Ok(Self { runtime, clients, chain_id, _server: server })
     }
 
+    /// Sends from `from` with exactly `gas` and waits for the receipt.
+    fn transact(
+        &self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+        value: U256,
+        gas: u64,
+    ) -> Result<TxReceipt, TxError> {
+        let client = self.client(from)?.clone();
+        self.runtime
+            .block_on(async {
+                let hash = client.send_nowait(to, data, value, Some(gas)).await?;
+                client.wait(hash).await
+            })
+            .map(|r| convert(&r))
+            .map_err(from_client)
+    }
+
     fn client(&self, from: Address) -> Result<&Client, TxError> {
         self.clients
             .iter()
@@ -143,12 +161,9 @@ impl Node for Rpc {
 
     fn deploy_evm(&mut self, from: Address, init_code: Vec<u8>) -> Result<Address, TxError> {
         let client = self.client(from)?.clone();
-        self.runtime.block_on(async {
-            let tx = TransactionRequest::default().with_from(from).with_deploy_code(init_code);
-            let pending = client.provider.send_transaction(tx).await.map_err(failed)?;
-            let receipt = client.wait(*pending.tx_hash()).await.map_err(from_client)?;
-            receipt.contract_address.ok_or_else(|| TxError::Failed("no contract address".into()))
-        })
+        let receipt =
+            self.runtime.block_on(client.deploy_code(init_code.into())).map_err(from_client)?;
+        receipt.contract_address.ok_or_else(|| TxError::Failed("no contract address".into()))
     }
 
     fn send(
@@ -158,19 +173,13 @@ impl Node for Rpc {
         data: Vec<u8>,
         value: U256,
     ) -> Result<TxReceipt, TxError> {
+        // Like the embedded node, give transactions ample gas: a bare estimate is the least gas
+        // that does not revert, and messengers record a target that ran out of gas as failed
+        // instead of reverting. The estimate still surfaces reverts.
         let client = self.client(from)?.clone();
-        self.runtime
-            .block_on(async {
-                // Like the embedded node, give transactions ample gas: a bare estimate is the
-                // least gas that does not revert, and messengers record a target that ran out
-                // of gas as failed instead of reverting. The estimate still surfaces reverts.
-                let est = client.estimate(from, to, data.clone()).await?;
-                let gas = est.saturating_add(EXTRA_GAS).min(MAX_GAS);
-                let hash = client.send_nowait(to, data, value, Some(gas)).await?;
-                client.wait(hash).await
-            })
-            .map(|r| convert(&r))
-            .map_err(from_client)
+        let est = self.runtime.block_on(client.estimate(from, to, data.clone()));
+        let gas = est.map_err(from_client)?.saturating_add(EXTRA_GAS).min(MAX_GAS);
+        self.transact(from, to, data, value, gas)
     }
 
     fn send_with_gas(
@@ -180,27 +189,12 @@ impl Node for Rpc {
         data: Vec<u8>,
         gas: u64,
     ) -> Result<TxReceipt, TxError> {
-        let client = self.client(from)?.clone();
-        self.runtime
-            .block_on(async {
-                let hash = client.send_nowait(to, data, U256::ZERO, Some(gas)).await?;
-                client.wait(hash).await
-            })
-            .map(|r| convert(&r))
-            .map_err(from_client)
+        self.transact(from, to, data, U256::ZERO, gas)
     }
 
     fn call(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<Bytes, TxError> {
         let client = self.clients[0].clone();
-        self.runtime.block_on(async {
-            let tx = TransactionRequest::default().with_from(from).with_to(to).with_input(data);
-            client.provider.call(tx).await.map_err(|e| {
-                match e.as_error_resp().and_then(|p| p.as_revert_data()) {
-                    Some(data) => TxError::Reverted(data),
-                    None => failed(e),
-                }
-            })
-        })
+        self.runtime.block_on(client.call_from(from, to, data)).map_err(from_client)
     }
 
     fn estimate_gas(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<u64, TxError> {
