@@ -13,6 +13,7 @@
 pub mod code;
 pub mod hostio;
 pub mod report;
+pub mod stack;
 pub mod validate;
 
 pub use code::{

@@ -12,7 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crossnet_wasm::report::{table, SizeEntry};
+use crossnet_wasm::report::{table, SizeEntry, Stack};
+use crossnet_wasm::stack::{stack_bound, StackBound};
 use crossnet_wasm::{decode_code, encode_code, strip_custom_sections, validate, Rules};
 
 fn usage() -> ExitCode {
@@ -31,13 +32,31 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Strips, validates and encodes one module; returns (stripped module, code).
-fn pack_one(name: &str, path: &Path) -> Result<(Vec<u8>, Vec<u8>), String> {
+/// A packed module: the stripped module, its code, its pages and its stack bound.
+struct Packed {
+    wasm: Vec<u8>,
+    code: Vec<u8>,
+    initial_pages: u32,
+    stack: Stack,
+}
+
+/// Strips, validates, encodes and bounds the stack of one module.
+fn pack_one(name: &str, path: &Path) -> Result<Packed, String> {
     let raw = read(path)?;
     let wasm = strip_custom_sections(&raw).map_err(|e| format!("{name}: {e}"))?;
-    validate(&wasm, &Rules::build()).map_err(|e| format!("{name}: {e}"))?;
+    let info = validate(&wasm, &Rules::build()).map_err(|e| format!("{name}: {e}"))?;
+    let stack = match stack_bound(&wasm).map_err(|e| format!("{name}: {e}"))? {
+        StackBound::NoStack => Stack { used: 0, size: 0 },
+        StackBound::Bytes { bytes, top } if bytes <= top => Stack { used: bytes, size: top },
+        StackBound::Bytes { bytes, top } => {
+            return Err(format!("{name}: a call path uses {bytes} bytes of stack, over its {top}"))
+        }
+        StackBound::Recursive { cycle, .. } => {
+            return Err(format!("{name}: no stack bound: call cycle through functions {cycle:?}"))
+        }
+    };
     let code = encode_code(&wasm);
-    Ok((wasm, code))
+    Ok(Packed { wasm, code, initial_pages: info.initial_pages, stack })
 }
 
 fn pack(args: &[String]) -> Result<bool, String> {
@@ -65,7 +84,7 @@ fn pack(args: &[String]) -> Result<bool, String> {
     let mut errors = Vec::new();
     for (name, path) in &inputs {
         match pack_one(name, path) {
-            Ok((wasm, code)) => {
+            Ok(Packed { wasm, code, initial_pages, stack }) => {
                 write(&out_dir.join(format!("{name}.wasm")), &wasm)?;
                 write(&out_dir.join(format!("{name}.code")), &code)?;
                 let compressed_bytes_panic_abort = match &abort_dir {
@@ -83,6 +102,8 @@ fn pack(args: &[String]) -> Result<bool, String> {
                     wasm_bytes: wasm.len(),
                     compressed_bytes: code.len(),
                     compressed_bytes_panic_abort,
+                    initial_pages,
+                    stack,
                 });
             }
             Err(e) => errors.push(e),

@@ -20,6 +20,21 @@ pub struct SizeEntry {
     /// Compressed size of the same contract built with plain `panic=abort`, when measured.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub compressed_bytes_panic_abort: Option<usize>,
+    /// Initial memory pages the module declares (each costs gas on every call).
+    #[serde(default)]
+    pub initial_pages: u32,
+    /// The static bound of its shadow stack ([`crate::stack`]).
+    #[serde(default)]
+    pub stack: Stack,
+}
+
+/// A module's shadow stack: its size and the static bound of its deepest use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stack {
+    /// Deepest use along any call path from the entrypoint, in bytes.
+    pub used: u32,
+    /// Size of the stack region (the initial stack pointer), in bytes.
+    pub size: u32,
 }
 
 impl SizeEntry {
@@ -42,19 +57,23 @@ impl SizeEntry {
 pub fn table(entries: &[SizeEntry]) -> String {
     let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(8).max(8);
     let compare = entries.iter().any(|e| e.compressed_bytes_panic_abort.is_some());
-    let mut out =
-        format!("{:<width$}  {:>10}  {:>10}  {:>9}", "contract", "wasm", "code", "headroom");
+    let mut out = format!(
+        "{:<width$}  {:>10}  {:>10}  {:>9}  {:>5}  {:>13}",
+        "contract", "wasm", "code", "headroom", "pages", "stack used"
+    );
     if compare {
         out.push_str(&format!("  {:>15}", "panic=abort code"));
     }
     out.push('\n');
     for e in entries {
         out.push_str(&format!(
-            "{:<width$}  {:>10}  {:>10}  {:>9}",
+            "{:<width$}  {:>10}  {:>10}  {:>9}  {:>5}  {:>13}",
             e.name,
             e.wasm_bytes,
             e.compressed_bytes,
-            e.headroom()
+            e.headroom(),
+            e.initial_pages,
+            format!("{}/{}", e.stack.used, e.stack.size),
         ));
         if let Some(abort) = e.compressed_bytes_panic_abort {
             out.push_str(&format!("  {abort:>15}"));
@@ -81,6 +100,8 @@ mod tests {
             wasm_bytes: 40_000,
             compressed_bytes: 22_529,
             compressed_bytes_panic_abort: None,
+            initial_pages: 1,
+            stack: Stack { used: 2_000, size: 32_768 },
         };
         assert_eq!(e.headroom(), 24_576 - 22_529);
         assert!(e.over_budget());

@@ -120,17 +120,24 @@ impl GatewayExecutor {
         Ok(total)
     }
 
-    /// Sends on a message that is not new here (postbox, Results): commits it, keeps it in the
-    /// postbox when the batch is full for this block, answers SystemErr when it cannot go on.
-    fn forward(&mut self, net: &SubnetID, envelope: &IpcEnvelope, mut encoded: Vec<u8>, id: B256) {
-        match self.state.route(net, envelope) {
-            Ok(hop) => {
-                if self.state.commit(hop, &mut encoded).is_err() {
-                    self.state.store(id, &encoded);
-                }
-            }
-            Err(refusal) => self.answer(net, envelope, id, OutcomeType::SystemErr, &refusal),
+    /// Sends on a message that is not new here (postbox, Results): commits it, or keeps it in
+    /// the postbox when the batch is full for this block.
+    ///
+    /// # Errors
+    /// The route's refusal when the message cannot go on (the caller answers it). Returning it
+    /// instead of answering here keeps the call graph acyclic, so the build can bound the stack.
+    fn forward(
+        &mut self,
+        net: &SubnetID,
+        envelope: &IpcEnvelope,
+        mut encoded: Vec<u8>,
+        id: B256,
+    ) -> Result<(), Vec<u8>> {
+        let hop = self.state.route(net, envelope)?;
+        if self.state.commit(hop, &mut encoded).is_err() {
+            self.state.store(id, &encoded);
         }
+        Ok(())
     }
 
     /// Records how a Call or Transfer ended and queues its Result (refunding the value on
@@ -153,7 +160,10 @@ impl GatewayExecutor {
         self.state.stamp(&mut result);
         let encoded = result.abi_encode();
         let result_id = tracing_id_of_encoded(&encoded);
-        self.forward(net, &result, encoded, result_id);
+        if self.forward(net, &result, encoded, result_id).is_err() {
+            // A Result is never answered: one that cannot go on is dropped.
+            emit(self.vm(), MessageDropped::SIGNATURE_HASH, &[result_id], &[]);
+        }
     }
 
     /// Applies an incoming message: checks the policy of the boundary it crossed (`program`,
@@ -349,7 +359,9 @@ impl GatewayExecutor {
                 }
                 this.state.postbox.delete(id);
                 emit(this.vm(), MessagePropagatedFromPostbox::SIGNATURE_HASH, &[id], &[]);
-                this.forward(&net, &envelope, encoded, id);
+                if let Err(refusal) = this.forward(&net, &envelope, encoded, id) {
+                    this.answer(&net, &envelope, id, OutcomeType::SystemErr, &refusal);
+                }
             }
             Ok(())
         })
