@@ -4,7 +4,8 @@
 #
 #   target/wasm/<name>.wasm   stripped module
 #   target/wasm/<name>.code   deployable code: EF F0 00 00 + brotli (quality 11, window 22)
-#   target/wasm/sizes.json    [{name, wasm_bytes, compressed_bytes}]
+#   target/wasm/sizes.json    [{name, wasm_bytes, compressed_bytes, ...}]
+#   test/snapshots/sizes.json the committed size snapshot (every contract, build-std route)
 #
 # Toolchain routes, first that works:
 #   1. rustup's wasm32-unknown-unknown target (installed, or `rustup target add`);
@@ -124,6 +125,10 @@ log "building ${#contracts[@]} contracts: ${contracts[*]}"
 build_variant "$ROOT/target/wasm-build" "$panic_flags"
 
 pack_args=(pack --out-dir "$ROOT/target/wasm")
+# The committed size snapshot (checked by `crossnet-bench check-snapshots`), when building all.
+if [ -z "$only" ] && [ $build_std = 1 ]; then
+    pack_args+=(--snapshot "$ROOT/test/snapshots/sizes.json")
+fi
 if [ $compare = 1 ] && [ -n "$panic_flags" ]; then
     log "building again with plain panic=abort for comparison"
     build_variant "$ROOT/target/wasm-build-abort" ""

@@ -28,4 +28,10 @@ cargo test --workspace --locked
 step "system 1 end-to-end suite again, over JSON-RPC only (crossnet devnode served on loopback)"
 CROSSNET_E2E_BACKEND=rpc cargo test --locked -p crossnet-e2e --test xdm
 
+step "gas of every user-facing path (rewrites test/snapshots/gas.json)"
+cargo run --locked -q -p crossnet-bench -- gas
+
+step "snapshots: no gas or size figure moved more than 2% from the committed one"
+cargo run --locked -q -p crossnet-bench -- check-snapshots
+
 printf '\n==> all checks passed in %ss\n' "$(( $(date +%s) - start ))" >&2

@@ -1,13 +1,15 @@
 //! `crossnet-wasm`: packs built contract modules into deployable Stylus code.
 //!
 //! ```text
-//! crossnet-wasm pack --out-dir target/wasm [--panic-abort-dir DIR] NAME=PATH.wasm ...
+//! crossnet-wasm pack --out-dir target/wasm [--panic-abort-dir DIR] [--snapshot FILE] NAME=PATH.wasm ...
 //! crossnet-wasm check PATH.wasm|PATH.code ...
 //! ```
 //!
 //! `pack` strips custom sections, validates each module with the build profile of
-//! [`crossnet_wasm::Rules::build`], writes `NAME.wasm`, `NAME.code` and `sizes.json`, prints
-//! the size table and exits non-zero when a module breaks a rule or a contract is over budget.
+//! [`crossnet_wasm::Rules::build`], bounds its stack ([`crossnet_wasm::stack`]), writes
+//! `NAME.wasm`, `NAME.code` and `sizes.json` (and the committed size snapshot with
+//! `--snapshot`), prints the size table and exits non-zero when a module breaks a rule or a
+//! contract is over budget.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,7 +20,8 @@ use crossnet_wasm::{decode_code, encode_code, strip_custom_sections, validate, R
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  crossnet-wasm pack --out-dir DIR [--panic-abort-dir DIR] NAME=PATH.wasm ...\n  \
+        "usage:\n  crossnet-wasm pack --out-dir DIR [--panic-abort-dir DIR] [--snapshot FILE] \
+         NAME=PATH.wasm ...\n  \
          crossnet-wasm check FILE.wasm|FILE.code ..."
     );
     ExitCode::from(2)
@@ -62,12 +65,14 @@ fn pack_one(name: &str, path: &Path) -> Result<Packed, String> {
 fn pack(args: &[String]) -> Result<bool, String> {
     let mut out_dir: Option<PathBuf> = None;
     let mut abort_dir: Option<PathBuf> = None;
+    let mut snapshot: Option<PathBuf> = None;
     let mut inputs = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--out-dir" => out_dir = it.next().map(PathBuf::from),
             "--panic-abort-dir" => abort_dir = it.next().map(PathBuf::from),
+            "--snapshot" => snapshot = it.next().map(PathBuf::from),
             other => {
                 let (name, path) = other
                     .split_once('=')
@@ -111,6 +116,11 @@ fn pack(args: &[String]) -> Result<bool, String> {
     }
     let json = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
     write(&out_dir.join("sizes.json"), format!("{json}\n").as_bytes())?;
+    if let Some(path) = snapshot.filter(|_| errors.is_empty()) {
+        let json = serde_json::to_string_pretty(&crossnet_wasm::report::snapshot(&entries))
+            .map_err(|e| e.to_string())?;
+        write(&path, format!("{json}\n").as_bytes())?;
+    }
     print!("{}", table(&entries));
     for e in &errors {
         eprintln!("error: {e}");

@@ -52,6 +52,36 @@ impl SizeEntry {
     }
 }
 
+/// One contract's line in the committed size snapshot (`test/snapshots/sizes.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotEntry {
+    /// Deployable code bytes (what counts against the limit).
+    pub compressed_bytes: usize,
+    /// Stripped module bytes.
+    pub wasm_bytes: usize,
+    /// Initial memory pages.
+    pub initial_pages: u32,
+    /// Static bound of the shadow stack, in bytes.
+    pub stack_bytes: u32,
+}
+
+/// The size snapshot of `entries`, by contract name.
+#[must_use]
+pub fn snapshot(entries: &[SizeEntry]) -> std::collections::BTreeMap<String, SnapshotEntry> {
+    entries
+        .iter()
+        .map(|e| {
+            let line = SnapshotEntry {
+                compressed_bytes: e.compressed_bytes,
+                wasm_bytes: e.wasm_bytes,
+                initial_pages: e.initial_pages,
+                stack_bytes: e.stack.used,
+            };
+            (e.name.clone(), line)
+        })
+        .collect()
+}
+
 /// Renders the report table.
 #[must_use]
 pub fn table(entries: &[SizeEntry]) -> String {

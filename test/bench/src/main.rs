@@ -5,10 +5,14 @@
 //! cargo run -p crossnet-bench --release -- rpc
 //! cargo run -p crossnet-bench --release -- xdm
 //! cargo run -p crossnet-bench --release -- relay
+//! cargo run -p crossnet-bench -- gas              # rewrites test/snapshots/gas.json
+//! cargo run -p crossnet-bench -- check-snapshots  # figures vs the committed snapshots
 //! ```
 
+mod gas;
 mod relay;
 mod rpc;
+mod snapshot;
 mod xdm;
 
 use std::process::ExitCode;
@@ -34,6 +38,10 @@ enum Bench {
     Xdm(xdm::Args),
     /// End-to-end relay throughput and latency per direction (the `crossnet relay` daemon).
     Relay(relay::Args),
+    /// Gas of every user-facing path; rewrites `test/snapshots/gas.json`.
+    Gas(gas::Args),
+    /// Fails when a figure of `test/snapshots/*.json` moved more than 2% from the committed one.
+    CheckSnapshots(snapshot::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +50,8 @@ fn main() -> ExitCode {
         Bench::Rpc(args) => rpc::run(&args),
         Bench::Xdm(args) => xdm::run(&args),
         Bench::Relay(args) => relay::run(&args),
+        Bench::Gas(args) => gas::run(&args),
+        Bench::CheckSnapshots(args) => snapshot::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
