@@ -6,12 +6,15 @@
 //!   plus the stricter build-time checks our contracts must pass.
 //! * [`hostio`]: the `vm_hooks` (and debug-only `console` / `debug`) imports Nitro links.
 //! * [`report`]: the per-contract size report written by `script/build-wasm.sh`.
+//! * [`stack`]: the static bound of a program's shadow stack.
+//! * [`optimize`]: binaryen's `wasm-opt` as a size pass.
 //!
 //! This crate is shared by the WASM build (`crossnet-wasm pack`) and the devnode, so the
 //! program that passes the build is validated by the same code at activation.
 
 pub mod code;
 pub mod hostio;
+pub mod optimize;
 pub mod report;
 pub mod stack;
 pub mod validate;

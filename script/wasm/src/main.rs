@@ -1,7 +1,7 @@
 //! `crossnet-wasm`: packs built contract modules into deployable Stylus code.
 //!
 //! ```text
-//! crossnet-wasm pack --out-dir target/wasm [--panic-abort-dir DIR] [--snapshot FILE] NAME=PATH.wasm ...
+//! crossnet-wasm pack --out-dir target/wasm [--panic-abort-dir DIR] [--snapshot FILE] [--wasm-opt BIN] NAME=PATH.wasm ...
 //! crossnet-wasm check PATH.wasm|PATH.code ...
 //! ```
 //!
@@ -14,6 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crossnet_wasm::optimize;
 use crossnet_wasm::report::{table, SizeEntry, Stack};
 use crossnet_wasm::stack::{stack_bound, StackBound};
 use crossnet_wasm::{decode_code, encode_code, strip_custom_sections, validate, Rules};
@@ -21,7 +22,7 @@ use crossnet_wasm::{decode_code, encode_code, strip_custom_sections, validate, R
 fn usage() -> ExitCode {
     eprintln!(
         "usage:\n  crossnet-wasm pack --out-dir DIR [--panic-abort-dir DIR] [--snapshot FILE] \
-         NAME=PATH.wasm ...\n  \
+         [--wasm-opt BIN] NAME=PATH.wasm ...\n  \
          crossnet-wasm check FILE.wasm|FILE.code ..."
     );
     ExitCode::from(2)
@@ -41,14 +42,32 @@ struct Packed {
     code: Vec<u8>,
     initial_pages: u32,
     stack: Stack,
+    /// Code size before `wasm-opt`, when it ran.
+    code_without_wasm_opt: Option<usize>,
 }
 
-/// Strips, validates, encodes and bounds the stack of one module.
-fn pack_one(name: &str, path: &Path) -> Result<Packed, String> {
+/// Strips, bounds the stack of, optimises (with `wasm_opt`), validates and encodes one module.
+fn pack_one(name: &str, path: &Path, wasm_opt: Option<&Path>) -> Result<Packed, String> {
     let raw = read(path)?;
-    let wasm = strip_custom_sections(&raw).map_err(|e| format!("{name}: {e}"))?;
+    let stripped = strip_custom_sections(&raw).map_err(|e| format!("{name}: {e}"))?;
+    let stack = bound(name, &stripped)?;
+    let (wasm, code_without_wasm_opt) = match wasm_opt {
+        Some(bin) => {
+            let scratch = path.with_extension("pack");
+            let optimized =
+                optimize::wasm_opt(bin, &stripped, &scratch).map_err(|e| format!("{name}: {e}"))?;
+            (optimized, Some(encode_code(&stripped).len()))
+        }
+        None => (stripped, None),
+    };
     let info = validate(&wasm, &Rules::build()).map_err(|e| format!("{name}: {e}"))?;
-    let stack = match stack_bound(&wasm).map_err(|e| format!("{name}: {e}"))? {
+    let code = encode_code(&wasm);
+    Ok(Packed { wasm, code, initial_pages: info.initial_pages, stack, code_without_wasm_opt })
+}
+
+/// The stack bound of a module as rustc emitted it.
+fn bound(name: &str, wasm: &[u8]) -> Result<Stack, String> {
+    Ok(match stack_bound(wasm).map_err(|e| format!("{name}: {e}"))? {
         StackBound::NoStack => Stack { used: 0, size: 0 },
         StackBound::Bytes { bytes, top } if bytes <= top => Stack { used: bytes, size: top },
         StackBound::Bytes { bytes, top } => {
@@ -57,15 +76,14 @@ fn pack_one(name: &str, path: &Path) -> Result<Packed, String> {
         StackBound::Recursive { cycle, .. } => {
             return Err(format!("{name}: no stack bound: call cycle through functions {cycle:?}"))
         }
-    };
-    let code = encode_code(&wasm);
-    Ok(Packed { wasm, code, initial_pages: info.initial_pages, stack })
+    })
 }
 
 fn pack(args: &[String]) -> Result<bool, String> {
     let mut out_dir: Option<PathBuf> = None;
     let mut abort_dir: Option<PathBuf> = None;
     let mut snapshot: Option<PathBuf> = None;
+    let mut wasm_opt: Option<PathBuf> = None;
     let mut inputs = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -73,6 +91,7 @@ fn pack(args: &[String]) -> Result<bool, String> {
             "--out-dir" => out_dir = it.next().map(PathBuf::from),
             "--panic-abort-dir" => abort_dir = it.next().map(PathBuf::from),
             "--snapshot" => snapshot = it.next().map(PathBuf::from),
+            "--wasm-opt" => wasm_opt = it.next().map(PathBuf::from),
             other => {
                 let (name, path) = other
                     .split_once('=')
@@ -88,8 +107,8 @@ fn pack(args: &[String]) -> Result<bool, String> {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     for (name, path) in &inputs {
-        match pack_one(name, path) {
-            Ok(Packed { wasm, code, initial_pages, stack }) => {
+        match pack_one(name, path, wasm_opt.as_deref()) {
+            Ok(Packed { wasm, code, initial_pages, stack, code_without_wasm_opt }) => {
                 write(&out_dir.join(format!("{name}.wasm")), &wasm)?;
                 write(&out_dir.join(format!("{name}.code")), &code)?;
                 let compressed_bytes_panic_abort = match &abort_dir {
@@ -109,6 +128,7 @@ fn pack(args: &[String]) -> Result<bool, String> {
                     compressed_bytes_panic_abort,
                     initial_pages,
                     stack,
+                    compressed_bytes_without_wasm_opt: code_without_wasm_opt,
                 });
             }
             Err(e) => errors.push(e),

@@ -20,6 +20,9 @@ pub struct SizeEntry {
     /// Compressed size of the same contract built with plain `panic=abort`, when measured.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub compressed_bytes_panic_abort: Option<usize>,
+    /// Compressed size before `wasm-opt`, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub compressed_bytes_without_wasm_opt: Option<usize>,
     /// Initial memory pages the module declares (each costs gas on every call).
     #[serde(default)]
     pub initial_pages: u32,
@@ -57,6 +60,9 @@ impl SizeEntry {
 pub struct SnapshotEntry {
     /// Deployable code bytes (what counts against the limit).
     pub compressed_bytes: usize,
+    /// The same before `wasm-opt`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub compressed_bytes_without_wasm_opt: Option<usize>,
     /// Stripped module bytes.
     pub wasm_bytes: usize,
     /// Initial memory pages.
@@ -73,6 +79,7 @@ pub fn snapshot(entries: &[SizeEntry]) -> std::collections::BTreeMap<String, Sna
         .map(|e| {
             let line = SnapshotEntry {
                 compressed_bytes: e.compressed_bytes,
+                compressed_bytes_without_wasm_opt: e.compressed_bytes_without_wasm_opt,
                 wasm_bytes: e.wasm_bytes,
                 initial_pages: e.initial_pages,
                 stack_bytes: e.stack.used,
@@ -87,10 +94,14 @@ pub fn snapshot(entries: &[SizeEntry]) -> std::collections::BTreeMap<String, Sna
 pub fn table(entries: &[SizeEntry]) -> String {
     let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(8).max(8);
     let compare = entries.iter().any(|e| e.compressed_bytes_panic_abort.is_some());
+    let optimized = entries.iter().any(|e| e.compressed_bytes_without_wasm_opt.is_some());
     let mut out = format!(
         "{:<width$}  {:>10}  {:>10}  {:>9}  {:>5}  {:>13}",
         "contract", "wasm", "code", "headroom", "pages", "stack used"
     );
+    if optimized {
+        out.push_str(&format!("  {:>16}", "without wasm-opt"));
+    }
     if compare {
         out.push_str(&format!("  {:>15}", "panic=abort code"));
     }
@@ -105,6 +116,9 @@ pub fn table(entries: &[SizeEntry]) -> String {
             e.initial_pages,
             format!("{}/{}", e.stack.used, e.stack.size),
         ));
+        if let Some(before) = e.compressed_bytes_without_wasm_opt {
+            out.push_str(&format!("  {before:>16}"));
+        }
         if let Some(abort) = e.compressed_bytes_panic_abort {
             out.push_str(&format!("  {abort:>15}"));
         }
@@ -130,6 +144,7 @@ mod tests {
             wasm_bytes: 40_000,
             compressed_bytes: 22_529,
             compressed_bytes_panic_abort: None,
+            compressed_bytes_without_wasm_opt: None,
             initial_pages: 1,
             stack: Stack { used: 2_000, size: 32_768 },
         };
