@@ -10,6 +10,7 @@
 //! ```
 
 mod gas;
+mod readme;
 mod relay;
 mod rpc;
 mod snapshot;

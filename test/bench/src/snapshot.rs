@@ -96,7 +96,7 @@ pub fn drifts(file: &str, committed: &Value, now: &Value) -> Vec<Drift> {
 
 /// The committed text of `path` (relative to `root`): the git index, or `None` outside git or
 /// for a file git does not know.
-fn committed_text(root: &Path, path: &str) -> anyhow::Result<Option<String>> {
+pub(crate) fn committed_text(root: &Path, path: &str) -> anyhow::Result<Option<String>> {
     let output = Command::new("git")
         .args(["show", &format!(":{path}")])
         .current_dir(root)
@@ -132,6 +132,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         println!("{rel}: {}", if found.is_empty() { "matches" } else { "MOVED" });
         all.extend(found);
     }
+    crate::readme::check_committed(&args.root)?;
+    println!("README.md: its gas and size tables show the committed snapshots");
     if !all.is_empty() {
         for d in &all {
             eprintln!("  {d}");

@@ -48,7 +48,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     print!("{}", table(&figures));
     if args.system == System::All && !args.no_write {
         write_snapshot(&args.snapshot, &figures)?;
-        println!("wrote {}", args.snapshot.display());
+        crate::readme::sync(std::path::Path::new("."))?;
+        println!("wrote {} and the README's tables", args.snapshot.display());
     }
     Ok(())
 }
