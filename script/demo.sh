@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 
 bash script/setup.sh
 bash script/build-wasm.sh
-cargo run -q --locked -p crossnet-cli --bin crossnet -- demo --no-build "$@"
+cargo run -q --locked -p crossnet-cli --bin crossnet -- demo "$@"

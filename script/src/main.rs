@@ -1,15 +1,17 @@
-//! `crossnet`: the crossnet command line.
+//! `crossnet`: the crossnet command line, a thin front end over the `crossnet-relayer`
+//! library (one module per command under [`cmd`], as Foundry's `cast` is laid out).
 //!
-//! Each subcommand is a module with an `Args` struct (clap derive) and a `run` function:
 //! `devnode` serves Stylus-capable devnode chains over HTTP JSON-RPC; `deploy` deploys and
 //! wires both systems; `relay` runs the relayer, proposer and signer; `status` shows every
 //! message's state; `demo` runs the whole thing end to end on embedded devnode chains;
 //! `forge-test` runs the Foundry-compatible Solidity suite on the devnode.
 
-use crossnet_cli::{demo, deploy, devnode, forge_test, relay, status};
+mod cmd;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cmd::{demo, deploy, devnode, forge_test, relay, status};
 use tracing_subscriber::EnvFilter;
 
 /// The crossnet command line.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolCall;
-use common::{rpc, Devnode};
+use common::{cast_keystore, rpc, Devnode};
 use serde_json::{json, Value};
 
 alloy::sol! {
@@ -46,7 +46,10 @@ fn wasm_dir() -> PathBuf {
 
 fn crossnet(args: &[&str], env: &[(&str, String)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossnet"));
-    cmd.args(args).env_remove("CROSSNET_DEPLOYER_KEY").env_remove("CROSSNET_RELAYER_KEY");
+    cmd.args(args)
+        .env_remove("CROSSNET_DEPLOYER_KEY")
+        .env_remove("CROSSNET_RELAYER_KEY")
+        .env_remove("CROSSNET_RELAYER_PASSWORD");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -95,6 +98,7 @@ fn config(
     let text = format!(
         r#"
 wasm_dir = "{wasm}"
+deployer_key = {{ keystore = "keys/deployer", password_file = "keys/password" }}
 [chains.parent]
 rpc_url = "{parent}"
 chain_id = 412346
@@ -107,6 +111,7 @@ fraud_proof_window = 1
 checkpoint_period = 5
 validators = [{set}]
 [relay]
+key = {{ keystore = "keys/relayer", password_env = "CROSSNET_RELAYER_PASSWORD" }}
 poll_interval_ms = 100
 "#,
         wasm = wasm_dir().display(),
@@ -139,9 +144,16 @@ fn setup(name: &str) -> Setup {
         rpc(url, "anvil_setBalance", json!([relayer.address(), "0x3635C9ADC5DEA00000"]));
     }
     let cfg = config(&dir, "crossnet.toml", &parent, &child, &validators);
+    // Keys as operators keep them: keystores written by `cast wallet import`, the deployer's
+    // password in a file, the relayer's in an environment variable.
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::write(keys.join("password"), "deployer secret\n").unwrap();
+    cast_keystore(&keys, "deployer", DEV_KEY, "deployer secret");
+    let relayer_hex = format!("{}", B256::from(relayer.to_bytes()));
+    cast_keystore(&keys, "relayer", &relayer_hex, "relayer secret");
     let env = vec![
-        ("CROSSNET_DEPLOYER_KEY", DEV_KEY.to_owned()),
-        ("CROSSNET_RELAYER_KEY", format!("{}", B256::from(relayer.to_bytes()))),
+        ("CROSSNET_RELAYER_PASSWORD", "relayer secret".to_owned()),
         (
             "CROSSNET_VALIDATOR_KEYS",
             validators
@@ -396,5 +408,22 @@ fn bad_configs_and_unreachable_chains_are_refused_clearly() {
     assert!(text(&out).contains("CROSSNET_DEPLOYER_KEY is not set"), "{}", text(&out));
     let out = crossnet(&["status", "--config", path.to_str().unwrap()], &[]);
     assert!(text(&out).contains("no relay database"), "{}", text(&out));
+    // A keystore with the wrong password, and a key source naming two keys.
+    cast_keystore(&dir, "deployer", DEV_KEY, "right horse");
+    std::fs::write(dir.join("password"), "wrong horse").unwrap();
+    let keystore = format!(
+        "deployer_key = {{ keystore = 'deployer', password_file = 'password' }}\n{unreachable}"
+    );
+    let both = format!("deployer_key = {{ keystore = 'deployer', env = 'X' }}\n{unreachable}");
+    for (i, (body, expected)) in
+        [(keystore, "cannot decrypt"), (both, "either `env` or `keystore`")].iter().enumerate()
+    {
+        let path = dir.join(format!("keys{i}.toml"));
+        std::fs::write(&path, body).unwrap();
+        let out = crossnet(&["deploy", "--config", path.to_str().unwrap()], &[]);
+        assert!(!out.status.success());
+        let t = text(&out);
+        assert!(t.contains(expected) && !t.contains("horse"), "{body}: {t}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

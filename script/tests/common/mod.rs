@@ -89,3 +89,30 @@ pub fn rpc(url: &str, method: &str, params: Value) -> Value {
     let value: Value = serde_json::from_str(body).expect("JSON body");
     value.get("result").cloned().unwrap_or_else(|| panic!("{method}: {value}"))
 }
+
+/// Foundry's `cast` as `bash script/setup.sh` installs it (npm).
+pub fn cast() -> std::path::PathBuf {
+    let cast = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/.bin/cast");
+    assert!(cast.is_file(), "{} is missing: run `bash script/setup.sh`", cast.display());
+    cast
+}
+
+/// Writes `key` (hex) as an encrypted keystore `dir/name` with `cast wallet import`, the
+/// format operators produce; returns its path.
+pub fn cast_keystore(
+    dir: &std::path::Path,
+    name: &str,
+    key: &str,
+    password: &str,
+) -> std::path::PathBuf {
+    let out = Command::new(cast())
+        .args(["wallet", "import", name, "--keystore-dir"])
+        .arg(dir)
+        .args(["--private-key", key, "--unsafe-password", password])
+        .output()
+        .expect("run cast wallet import");
+    assert!(out.status.success(), "cast wallet import: {}", String::from_utf8_lossy(&out.stderr));
+    let path = dir.join(name);
+    assert!(path.is_file(), "cast wrote no {}", path.display());
+    path
+}

@@ -13,12 +13,12 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::sol;
 use alloy::sol_types::SolCall;
 use anyhow::Context as _;
-use crossnet_cli::client::Client;
-use crossnet_cli::config::{ChainConfig, Config, IpcConfig, XdmConfig};
-use crossnet_cli::relay::store::{Status, Store};
-use crossnet_cli::relay::Daemon;
 use crossnet_devnode::rpc::{self, RpcOptions, ServerHandle};
 use crossnet_devnode::{Chain, DEV_PRIVATE_KEY};
+use crossnet_relayer::client::Client;
+use crossnet_relayer::config::{ChainConfig, Config, IpcConfig, XdmConfig};
+use crossnet_relayer::daemon::Daemon;
+use crossnet_relayer::store::{Status, Store};
 
 sol! {
     function sendMessage(address target, bytes message, uint32 gas_limit) external;
@@ -109,6 +109,7 @@ async fn bench(
         Some(IpcConfig::with_validators(validator_set)),
     );
     config.relay.poll_interval_ms = 50;
+    config.wasm_dir = Some(crossnet_devnode::target_dir().join("wasm"));
     let parent = Client::connect(&servers[0].url(), 412_346, deployer.clone()).await?;
     let child = Client::connect(&servers[1].url(), 412_347, deployer.clone()).await?;
     for c in [&parent, &child] {
@@ -117,7 +118,8 @@ async fn bench(
             .map_err(|e| anyhow::anyhow!("funding the relayer: {e}"))?;
     }
     let t = Instant::now();
-    let records = crossnet_cli::deploy::deploy_with(&config, &deployer, relayer.address()).await?;
+    let records =
+        crossnet_relayer::deploy::deploy_with(&config, &deployer, relayer.address()).await?;
     let deploy_time = t.elapsed();
     let find = |role: &str| records.iter().find(|r| r.role == role).context("record");
     let l1m = find("parent")?.address("l1-cross-domain-messenger")?;

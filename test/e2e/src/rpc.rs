@@ -8,8 +8,8 @@ use alloy::primitives::{keccak256, Address, Bytes, Log, B256, U256};
 use alloy::providers::Provider as _;
 use alloy::rpc::types::{EIP1186AccountProofResponse, TransactionReceipt};
 use alloy::signers::local::PrivateKeySigner;
-use crossnet_cli::client::{Client, TxError as ClientError};
 use crossnet_devnode::rpc::ServerHandle;
+use crossnet_relayer::client::{Client, TxError as ClientError};
 
 use crate::node::{Node, TxError, TxReceipt};
 

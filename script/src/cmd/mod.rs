@@ -1,9 +1,6 @@
-//! `crossnet-cli`: the library behind the `crossnet` command line (deploy, relay, status,
-//! demo, devnode, forge-test), usable from benchmarks and tests.
+//! One module per `crossnet` subcommand, each an `Args` struct (clap derive) and a `run`
+//! function over the `crossnet-relayer` library.
 
-pub mod bindings;
-pub mod client;
-pub mod config;
 pub mod demo;
 pub mod deploy;
 pub mod devnode;
@@ -13,19 +10,15 @@ pub mod status;
 
 use anyhow::Context as _;
 
-/// Builds every program (`bash script/build-wasm.sh`).
+/// A multi-threaded runtime for a command.
 ///
 /// # Errors
-/// When the build fails.
-pub fn build_wasm() -> anyhow::Result<()> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = std::process::Command::new("bash")
-        .arg(root.join("script/build-wasm.sh"))
-        .current_dir(&root)
-        .status()
-        .context("running script/build-wasm.sh")?;
-    anyhow::ensure!(status.success(), "script/build-wasm.sh failed");
-    Ok(())
+/// When the runtime cannot start.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

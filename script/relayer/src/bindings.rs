@@ -5,55 +5,55 @@
 
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/cross-domain/l2-to-l1-message-passer/IL2ToL1MessagePasser.sol"
+    "../../contracts/cross-domain/l2-to-l1-message-passer/IL2ToL1MessagePasser.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/cross-domain/l2-cross-domain-messenger/IL2CrossDomainMessenger.sol"
+    "../../contracts/cross-domain/l2-cross-domain-messenger/IL2CrossDomainMessenger.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/cross-domain/l1-cross-domain-messenger/IL1CrossDomainMessenger.sol"
+    "../../contracts/cross-domain/l1-cross-domain-messenger/IL1CrossDomainMessenger.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/cross-domain/state-commitment-chain/IStateCommitmentChain.sol"
+    "../../contracts/cross-domain/state-commitment-chain/IStateCommitmentChain.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/cross-domain/canonical-transaction-chain/ICanonicalTransactionChain.sol"
+    "../../contracts/cross-domain/canonical-transaction-chain/ICanonicalTransactionChain.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/ipc/gateway/IGateway.sol"
+    "../../contracts/ipc/gateway/IGateway.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/ipc/gateway-executor/IGatewayExecutor.sol"
+    "../../contracts/ipc/gateway-executor/IGatewayExecutor.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/ipc/subnet-actor/ISubnetActor.sol"
+    "../../contracts/ipc/subnet-actor/ISubnetActor.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../contracts/ipc/top-down-finality/ITopDownFinality.sol"
+    "../../contracts/ipc/top-down-finality/ITopDownFinality.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../examples/erc20/IErc20.sol"
+    "../../examples/erc20/IErc20.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../examples/linked-token-controller/ILinkedTokenController.sol"
+    "../../examples/linked-token-controller/ILinkedTokenController.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../examples/linked-token-replica/ILinkedTokenReplica.sol"
+    "../../examples/linked-token-replica/ILinkedTokenReplica.sol"
 );
 alloy::sol!(
     #[sol(all_derives)]
-    "../examples/xdomain-receiver/ICrossDomainGreeter.sol"
+    "../../examples/xdomain-receiver/ICrossDomainGreeter.sol"
 );
 
 alloy::sol! {
@@ -109,4 +109,27 @@ pub fn describe_revert(data: &[u8]) -> String {
         return format!("revert: {}", reason.reason);
     }
     format!("revert data 0x{}", alloy::primitives::hex::encode(data))
+}
+
+/// A value converted through its ABI encoding (an sdk type to the binding type of the same
+/// Solidity type, or back).
+///
+/// # Panics
+/// When the encodings differ (a stale committed interface; the export-abi check catches it).
+#[must_use]
+#[allow(clippy::panic)]
+pub fn convert<
+    A: alloy::sol_types::SolValue,
+    B: alloy::sol_types::SolValue + From<<B::SolType as alloy::sol_types::SolType>::RustType>,
+>(
+    value: &A,
+) -> B {
+    B::abi_decode(&value.abi_encode())
+        .unwrap_or_else(|e| panic!("sdk type and committed interface differ: {e}"))
+}
+
+/// A subnet id as the gateway binding's type.
+#[must_use]
+pub fn to_binding(id: &crossnet_sdk::ipc::SubnetID) -> IGateway::SubnetID {
+    convert(id)
 }

@@ -1,8 +1,8 @@
 //! `crossnet demo`: both systems end to end, with progress output and a summary table.
 //!
 //! By default it starts three embedded devnode chains (parent 412346, child 412347,
-//! grandchild 412348) served over JSON-RPC on loopback, builds the programs, deploys both
-//! systems with `crossnet deploy`'s code, runs the `crossnet relay` daemon (relayer, proposer,
+//! grandchild 412348) served over JSON-RPC on loopback, deploys both systems with `crossnet
+//! deploy`'s code (programs from `--wasm-dir`, default `./target/wasm`), runs the `crossnet relay` daemon (relayer, proposer,
 //! signer) on its own thread, and shows:
 //!
 //! 1. a child→parent message through the passer: state-root batch, window, proof relay;
@@ -29,16 +29,18 @@ use crossnet_devnode::rpc::{self, RpcOptions, ServerHandle};
 use crossnet_devnode::{Chain, ChainConfig, DEV_PRIVATE_KEY};
 use crossnet_sdk::ipc::{FvmAddress, SubnetID};
 
-use crate::bindings::{
+use crossnet_relayer::artifacts::Artifacts;
+use crossnet_relayer::bindings::{convert, to_binding};
+use crossnet_relayer::bindings::{
     ICrossDomainGreeter as Greeter, IErc20, IGateway, ILinkedTokenController as Controller,
     ILinkedTokenReplica as Replica,
 };
-use crate::client::Client;
-use crate::config::{ChainConfig as ChainEntry, Config, IpcConfig, XdmConfig};
-use crate::deploy::{self, Deployment};
-use crate::relay::ipc::{convert, to_binding};
-use crate::relay::store::Store;
-use crate::relay::Daemon;
+use crossnet_relayer::client::{receipt_events, Client};
+use crossnet_relayer::config::{ChainConfig as ChainEntry, Config, IpcConfig, XdmConfig, ROLES};
+use crossnet_relayer::daemon::Daemon;
+use crossnet_relayer::deploy;
+use crossnet_relayer::deployment::Deployment;
+use crossnet_relayer::store::{Status, Store};
 
 /// `crossnet demo` options.
 #[derive(Debug, clap::Args)]
@@ -52,14 +54,16 @@ pub struct Args {
     /// Grandchild chain RPC (three-chain route).
     #[arg(long, requires = "rpc_url")]
     pub grandchild_rpc_url: Option<String>,
-    /// Skip `script/build-wasm.sh` (use the programs already in target/wasm).
-    #[arg(long)]
-    pub no_build: bool,
+    /// Directory of the built programs (`bash script/build-wasm.sh` writes them to the
+    /// checkout's `target/wasm`).
+    #[arg(long, default_value = "target/wasm")]
+    pub wasm_dir: PathBuf,
     /// Fraud-proof window in seconds.
     #[arg(long, default_value_t = 3)]
     pub window: u64,
-    /// Where the demo keeps its config, deployments and relay database.
-    #[arg(long, default_value = "target/crossnet-demo")]
+    /// Where the demo keeps its config, deployments and relay database (emptied first when
+    /// the demo starts its own chains).
+    #[arg(long, default_value = ".crossnet/demo")]
     pub dir: PathBuf,
     /// How long to wait for each step.
     #[arg(long, default_value_t = 120)]
@@ -73,6 +77,28 @@ struct Row {
     outcome: String,
     gas: String,
     latency: Duration,
+}
+
+/// Every program the demo deploys (checked before anything starts).
+const PROGRAMS: [&str; 13] = [
+    "l2-to-l1-message-passer",
+    "l2-cross-domain-messenger",
+    "l1-cross-domain-messenger",
+    "state-commitment-chain",
+    "canonical-transaction-chain",
+    "gateway",
+    "gateway-executor",
+    "subnet-actor",
+    "top-down-finality",
+    "erc20",
+    "linked-token-controller",
+    "linked-token-replica",
+    "xdomain-receiver",
+];
+
+/// `path` made absolute against the working directory.
+fn absolute(path: &std::path::Path) -> anyhow::Result<PathBuf> {
+    Ok(std::env::current_dir().context("reading the working directory")?.join(path))
 }
 
 /// Demo keys (deterministic, for throwaway chains only).
@@ -140,7 +166,7 @@ async fn delivery(db: &std::path::Path, id: &str) -> (String, String) {
     let store = Store::open(db).ok();
     loop {
         let found = store.as_ref().and_then(|s| s.get(id).ok().flatten());
-        if let Some(m) = found.filter(|m| m.status == crate::relay::store::Status::Relayed) {
+        if let Some(m) = found.filter(|m| m.status == Status::Relayed) {
             return (
                 m.gas_used.map_or_else(|| "-".to_owned(), |g| g.to_string()),
                 m.outcome.unwrap_or_else(|| m.status.as_str().to_owned()),
@@ -163,9 +189,9 @@ fn short(id: &str) -> String {
 /// # Errors
 /// Any step that fails or times out.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    if !args.no_build {
-        println!("Building the programs (bash script/build-wasm.sh)...");
-        crate::build_wasm()?;
+    let artifacts = Artifacts::new(absolute(&args.wasm_dir)?);
+    for program in PROGRAMS {
+        artifacts.code(program)?;
     }
     let embedded = match &args.rpc_url {
         Some(_) => None,
@@ -205,7 +231,7 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
 
     // Chain ids from the endpoints themselves.
     let mut chains = std::collections::BTreeMap::new();
-    for (role, url) in crate::config::ROLES.iter().zip(urls) {
+    for (role, url) in ROLES.iter().zip(urls) {
         let probe = alloy::providers::ProviderBuilder::new()
             .connect_http(url.parse().with_context(|| format!("bad RPC URL {url}"))?);
         let chain_id = alloy::providers::Provider::get_chain_id(&probe)
@@ -213,11 +239,7 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
             .with_context(|| format!("RPC {url} is unreachable"))?;
         chains.insert((*role).to_owned(), ChainEntry { rpc_url: url.clone(), chain_id });
     }
-    let dir = if args.dir.is_absolute() {
-        args.dir.clone()
-    } else {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(&args.dir)
-    };
+    let dir = absolute(&args.dir)?;
     if embedded && dir.exists() {
         // Fresh chains: yesterday's deployments and relay state mean nothing.
         std::fs::remove_dir_all(&dir).with_context(|| format!("cleaning {}", dir.display()))?;
@@ -227,6 +249,7 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
     let ipc = IpcConfig { linked_token: true, ..IpcConfig::with_validators(validator_set) };
     let mut config =
         Config::local(chains, &dir, Some(XdmConfig::with_window(args.window)), Some(ipc));
+    config.wasm_dir = Some(absolute(&args.wasm_dir)?);
     config.relay.poll_interval_ms = 200;
 
     println!("crossnet demo");
@@ -236,7 +259,7 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
 
     // Fund the off-chain roles and the users from the deployer.
     let mut clients = Vec::new();
-    for role in crate::config::ROLES {
+    for role in ROLES {
         let Ok(c) = config.chain(role) else { continue };
         let client = Client::connect(&c.rpc_url, c.chain_id, deployer.clone()).await?;
         for account in [relayer.address(), alice.address(), bob.address()] {
@@ -364,8 +387,7 @@ where
     let window = config.xdm.as_ref().map_or(0, |x| x.fraud_proof_window);
 
     // Greeters on both sides of system 1.
-    let greeter_code = std::fs::read(config.wasm_dir().join("xdomain-receiver.code"))
-        .context("target/wasm/xdomain-receiver.code (build the programs)")?;
+    let greeter_code = config.artifacts().code("xdomain-receiver")?;
     let owner = parent.from;
     let (g_parent, _) = parent
         .deploy_program(&greeter_code, Some(&(owner, l1m).abi_encode_params()))
@@ -398,7 +420,7 @@ where
         )
         .await
         .map_err(|e| anyhow::anyhow!("sendGreeting on the child: {e}"))?;
-    let sent = crate::client::receipt_events::<crossnet_sdk::xdm::SentMessage>(&receipt)
+    let sent = receipt_events::<crossnet_sdk::xdm::SentMessage>(&receipt)
         .pop()
         .context("no SentMessage")?;
     let message = crossnet_sdk::client::XdmMessage {
@@ -441,10 +463,9 @@ where
         )
         .await
         .map_err(|e| anyhow::anyhow!("sendGreeting on the parent: {e}"))?;
-    let enqueued =
-        crate::client::receipt_events::<crossnet_sdk::xdm::TransactionEnqueued>(&receipt)
-            .pop()
-            .context("no TransactionEnqueued")?;
+    let enqueued = receipt_events::<crossnet_sdk::xdm::TransactionEnqueued>(&receipt)
+        .pop()
+        .context("no TransactionEnqueued")?;
     let id = format!("{}", keccak256(&enqueued.data));
     info(&format!("enqueued at queue index {}", enqueued.queueIndex));
     let greeting = wait_for("the greeting on the child", timeout, || async {
@@ -510,7 +531,7 @@ where
         )
         .await
         .map_err(|e| anyhow::anyhow!("linkedTransfer: {e}"))?;
-    let id = crate::client::receipt_events::<crossnet_sdk::ipc::NewTopDownMessage>(&receipt)
+    let id = receipt_events::<crossnet_sdk::ipc::NewTopDownMessage>(&receipt)
         .pop()
         .context("no NewTopDownMessage")?
         .id;
@@ -542,7 +563,7 @@ where
         )
         .await
         .map_err(|e| anyhow::anyhow!("withdraw: {e}"))?;
-    let id = crate::client::receipt_events::<crossnet_sdk::ipc::NewBottomUpMessage>(&receipt)
+    let id = receipt_events::<crossnet_sdk::ipc::NewBottomUpMessage>(&receipt)
         .pop()
         .context("no NewBottomUpMessage")?
         .id;
@@ -573,7 +594,7 @@ where
     step(4, "ActorErr: a deposit from a controller the replica does not trust is refunded");
     let home_gateway = p_rec.address("gateway")?;
     let child_id: SubnetID = c_rec.subnet.as_ref().map(Into::into).context("child subnet")?;
-    let controller_code = std::fs::read(config.wasm_dir().join("linked-token-controller.code"))?;
+    let controller_code = config.artifacts().code("linked-token-controller")?;
     let (rogue, _) = parent
         .deploy_program(&controller_code, Some(&(owner, home_gateway, token).abi_encode_params()))
         .await
@@ -597,7 +618,7 @@ where
         )
         .await
         .map_err(|e| anyhow::anyhow!("linkedTransfer: {e}"))?;
-    let id = crate::client::receipt_events::<crossnet_sdk::ipc::NewTopDownMessage>(&receipt)
+    let id = receipt_events::<crossnet_sdk::ipc::NewTopDownMessage>(&receipt)
         .pop()
         .context("no NewTopDownMessage")?
         .id;
@@ -642,7 +663,7 @@ where
         )
         .await
         .map_err(|e| anyhow::anyhow!("fund: {e}"))?;
-    let id = crate::client::receipt_events::<crossnet_sdk::ipc::NewTopDownMessage>(&receipt)
+    let id = receipt_events::<crossnet_sdk::ipc::NewTopDownMessage>(&receipt)
         .pop()
         .context("no NewTopDownMessage")?
         .id;

@@ -2,15 +2,22 @@
 //! `crossnet relay` and `crossnet status`. `script/crossnet.example.toml` is the commented
 //! example.
 //!
-//! Keys never appear in the file: it names the environment variables that hold them.
+//! Keys never appear in the file: it names where they are (an environment variable, or an
+//! encrypted keystore with its password in a file or a variable; see [`crate::keys`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::primitives::{Address, U256};
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
+
+use crate::artifacts::Artifacts;
+use crate::keys::{parse_key, KeySource};
+
+/// Where the built programs are looked for when neither the config nor the command line says.
+pub const DEFAULT_WASM_DIR: &str = "./target/wasm";
 
 /// The chain roles of a deployment: system 1 runs between `parent` and `child`; system 2 on
 /// the tree `parent` (root) → `child` → `grandchild`.
@@ -26,13 +33,13 @@ pub struct Config {
     /// Where `deployments/<chain-id>.json` files live (relative to the config file).
     #[serde(default = "default_deployments")]
     pub deployments_dir: PathBuf,
-    /// Where the built programs are (`<name>.code` / `<name>.wasm`), relative to the config
-    /// file; default `target/wasm` of the workspace.
+    /// Where the built programs are (`<name>.code`), relative to the config file; default
+    /// `./target/wasm` of the working directory.
     #[serde(default)]
     pub wasm_dir: Option<PathBuf>,
-    /// Environment variable holding the deployer's private key (hex).
-    #[serde(default = "default_deployer_env")]
-    pub deployer_key_env: String,
+    /// The deployer's key (default: environment variable `CROSSNET_DEPLOYER_KEY`).
+    #[serde(default = "default_deployer_key")]
+    pub deployer_key: KeySource,
     /// System 1 (cross-domain messengers), when deployed.
     #[serde(default)]
     pub xdm: Option<XdmConfig>,
@@ -121,9 +128,10 @@ pub struct RelayConfig {
     /// The SQLite file holding cursors and message lifecycles (relative to the config file).
     #[serde(default = "default_database")]
     pub database: PathBuf,
-    /// Environment variable holding the relayer's (and proposer's) private key.
-    #[serde(default = "default_relayer_env")]
-    pub key_env: String,
+    /// The relayer's (and proposer's) key (default: environment variable
+    /// `CROSSNET_RELAYER_KEY`).
+    #[serde(default = "default_relayer_key")]
+    pub key: KeySource,
     /// Environment variable holding the validator keys (comma-separated hex) the signer uses.
     #[serde(default = "default_validator_env")]
     pub validator_keys_env: String,
@@ -144,7 +152,7 @@ impl Default for RelayConfig {
         Self {
             roles: default_roles(),
             database: default_database(),
-            key_env: default_relayer_env(),
+            key: default_relayer_key(),
             validator_keys_env: default_validator_env(),
             poll_interval_ms: default_poll(),
             propose_every_secs: 0,
@@ -169,11 +177,11 @@ pub enum Role {
 fn default_deployments() -> PathBuf {
     PathBuf::from("deployments")
 }
-fn default_deployer_env() -> String {
-    "CROSSNET_DEPLOYER_KEY".into()
+fn default_deployer_key() -> KeySource {
+    KeySource::env("CROSSNET_DEPLOYER_KEY")
 }
-fn default_relayer_env() -> String {
-    "CROSSNET_RELAYER_KEY".into()
+fn default_relayer_key() -> KeySource {
+    KeySource::env("CROSSNET_RELAYER_KEY")
 }
 fn default_validator_env() -> String {
     "CROSSNET_VALIDATOR_KEYS".into()
@@ -254,6 +262,8 @@ impl Config {
         if ids.len() != self.chains.len() {
             bail!("every chain needs its own chain_id");
         }
+        self.deployer_key.check("deployer_key")?;
+        self.relay.key.check("relay.key")?;
         if self.xdm.is_none() && self.ipc.is_none() {
             bail!("nothing to deploy: add an [xdm] and/or an [ipc] section");
         }
@@ -320,18 +330,47 @@ impl Config {
         }
     }
 
-    /// The directory of built programs.
+    /// The directory of built programs: the config's `wasm_dir` (relative to the config
+    /// file), else [`DEFAULT_WASM_DIR`] of the working directory.
     #[must_use]
     pub fn wasm_dir(&self) -> PathBuf {
-        self.wasm_dir
-            .as_ref()
-            .map_or_else(|| crossnet_devnode::target_dir().join("wasm"), |d| self.resolve(d))
+        self.wasm_dir.as_ref().map_or_else(|| PathBuf::from(DEFAULT_WASM_DIR), |d| self.resolve(d))
+    }
+
+    /// The built programs (see [`Config::wasm_dir`]).
+    #[must_use]
+    pub fn artifacts(&self) -> Artifacts {
+        Artifacts::new(self.wasm_dir())
+    }
+
+    /// Uses `dir` (a command-line `--wasm-dir`, relative to the working directory) for the
+    /// built programs.
+    pub fn override_wasm_dir(&mut self, dir: &Path) {
+        let absolute =
+            std::env::current_dir().map_or_else(|_| dir.to_path_buf(), |cwd| cwd.join(dir));
+        self.wasm_dir = Some(absolute);
     }
 
     /// The deployments directory.
     #[must_use]
     pub fn deployments_dir(&self) -> PathBuf {
         self.resolve(&self.deployments_dir)
+    }
+
+    /// The deployer's key.
+    ///
+    /// # Errors
+    /// As [`KeySource::load`].
+    pub fn deployer_key(&self) -> anyhow::Result<PrivateKeySigner> {
+        self.deployer_key.load(&self.base).context("deployer_key")
+    }
+
+    /// The relayer's key.
+    ///
+    /// # Errors
+    /// As [`KeySource::load`].
+    pub fn relayer_key(&self) -> anyhow::Result<PrivateKeySigner> {
+        self.relay.key.load(&self.base).context("relay.key")
     }
 
     /// The relay database.
@@ -355,7 +394,7 @@ impl Config {
             chains,
             deployments_dir: dir.join("deployments"),
             wasm_dir: None,
-            deployer_key_env: default_deployer_env(),
+            deployer_key: default_deployer_key(),
             xdm,
             ipc,
             relay: RelayConfig { database: dir.join("relay.sqlite"), ..RelayConfig::default() },
@@ -409,17 +448,6 @@ impl IpcConfig {
     }
 }
 
-/// The private key in environment variable `var`.
-///
-/// # Errors
-/// When the variable is unset or not a 32-byte hex key (the message never shows the value).
-pub fn key_from_env(var: &str) -> anyhow::Result<PrivateKeySigner> {
-    let value = std::env::var(var).with_context(|| {
-        format!("environment variable {var} is not set (it must hold a hex private key)")
-    })?;
-    parse_key(&value).with_context(|| format!("environment variable {var}"))
-}
-
 /// The keys in environment variable `var` (comma-separated hex).
 ///
 /// # Errors
@@ -435,12 +463,6 @@ pub fn keys_from_env(var: &str) -> anyhow::Result<Vec<PrivateKeySigner>> {
         .enumerate()
         .map(|(i, k)| parse_key(k).with_context(|| format!("{var}: key #{}", i + 1)))
         .collect()
-}
-
-fn parse_key(value: &str) -> anyhow::Result<PrivateKeySigner> {
-    let bytes: B256 =
-        value.trim().parse().map_err(|_| anyhow::anyhow!("not a 32-byte hex private key"))?;
-    PrivateKeySigner::from_bytes(&bytes).map_err(|_| anyhow::anyhow!("not a valid private key"))
 }
 
 #[cfg(test)]
@@ -474,7 +496,7 @@ mod tests {
 
     #[test]
     fn the_committed_example_parses() {
-        let text = include_str!("../crossnet.example.toml");
+        let text = include_str!("../../crossnet.example.toml");
         let c = Config::parse(text).unwrap();
         assert!(c.xdm.is_some() && c.ipc.is_some());
     }
@@ -494,16 +516,5 @@ mod tests {
             let err = format!("{:#}", Config::parse(text).unwrap_err());
             assert!(err.contains(expected), "{text:?}: {err}");
         }
-    }
-
-    #[test]
-    fn keys_come_from_the_environment_and_are_never_echoed() {
-        let var = "CROSSNET_TEST_KEY_CONFIG_RS";
-        assert!(format!("{:#}", key_from_env(var).unwrap_err()).contains("not set"));
-        std::env::set_var(var, "0xnot-a-key-secret");
-        let err = format!("{:#}", key_from_env(var).unwrap_err());
-        assert!(err.contains(var) && !err.contains("secret"), "{err}");
-        std::env::set_var(var, format!("{}", B256::with_last_byte(7)));
-        assert!(key_from_env(var).is_ok());
     }
 }

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::config::Config;
-use crate::relay::store::{Message, Status, Store};
+use crossnet_relayer::config::Config;
+use crossnet_relayer::store::{Message, Status, Store};
 
 /// `crossnet status` options.
 #[derive(Debug, clap::Args)]

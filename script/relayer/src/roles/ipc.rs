@@ -17,39 +17,17 @@ use crossnet_sdk::ipc::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::store::Store;
 use super::{Delivery, Roles};
-use crate::bindings::{IGateway, IGatewayExecutor, ISubnetActor, ITopDownFinality};
+use crate::bindings::{convert, IGateway, IGatewayExecutor, ISubnetActor, ITopDownFinality};
 use crate::client::{receipt_events, Client};
 use crate::config::IpcConfig;
-use crate::deploy::Deployment;
+use crate::deployment::Deployment;
+use crate::store::Store;
 
 /// Most top-down messages one parent finality carries.
 pub const MAX_FINALITY_MSGS: usize = 32;
 /// Most checkpoints one pass submits per edge (catching up after downtime).
 pub const MAX_CHECKPOINTS_PER_PASS: usize = 64;
-
-/// A value converted through its ABI encoding (sdk type → binding type).
-///
-/// # Panics
-/// When the encodings differ (a stale committed interface; the export-abi check catches it).
-#[must_use]
-#[allow(clippy::panic)]
-pub fn convert<
-    A: SolValue,
-    B: SolValue + From<<B::SolType as alloy::sol_types::SolType>::RustType>,
->(
-    value: &A,
-) -> B {
-    B::abi_decode(&value.abi_encode())
-        .unwrap_or_else(|e| panic!("sdk type and committed interface differ: {e}"))
-}
-
-/// A subnet id as the binding type.
-#[must_use]
-pub fn to_binding(id: &SubnetID) -> IGateway::SubnetID {
-    convert(id)
-}
 
 /// One parent→child edge as deployed.
 #[derive(Debug, Clone)]
@@ -287,7 +265,7 @@ pub async fn relay_down(
         .map_err(|e| anyhow::anyhow!("child getNonces: {e}"))?
         ._1;
     let mut msgs: Vec<(u64, IpcEnvelope, String)> = Vec::new();
-    let now = super::store::now();
+    let now = crate::store::now();
     let mut waiting = false;
     for m in store.unfinished("ipc", &route)? {
         let payload: EnvelopePayload = serde_json::from_str(&m.payload)?;

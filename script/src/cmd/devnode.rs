@@ -181,7 +181,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             servers.push(server);
         }
         print_banner(&chains, &servers, &options, load.as_deref());
-        crate::wait_for_stop().await?;
+        super::wait_for_stop().await?;
         tracing::info!("stopping");
         for server in servers {
             server.shutdown().await;

@@ -1,4 +1,4 @@
-//! `crossnet relay`: one daemon running the off-chain roles a config names.
+//! The relay daemon: one process running the off-chain roles a config names.
 //!
 //! * **relayer**: system 1 child→parent messages with `eth_getProof` proofs once their state
 //!   batch is past the fraud-proof window, parent→child queue entries (as the child
@@ -8,129 +8,21 @@
 //! * **signer**: signs checkpoints and parent finalities with the validator keys (the relayer
 //!   of the same daemon carries the signatures).
 //!
-//! Progress lives in SQLite (see [`store`]): scan cursors, proposed batches and each message's
-//! lifecycle. Every delivery re-reads the destination chain first (replay maps, applied
-//! nonces, last checkpoint), and a transaction hash is stored the moment it is sent, so a
-//! daemon killed at any point and restarted resumes without losing or double-submitting.
+//! Progress lives in SQLite (see [`crate::store`]): scan cursors, proposed batches and each
+//! message's lifecycle. Every delivery re-reads the destination chain first (replay maps,
+//! applied nonces, last checkpoint), and a transaction hash is stored the moment it is sent, so
+//! a daemon killed at any point and restarted resumes without losing or double-submitting.
 //! Failed deliveries are retried with exponential backoff up to `relay.max_attempts`.
 
-pub mod ipc;
-pub mod store;
-pub mod xdm;
-
-use std::path::PathBuf;
 use std::time::Duration;
 
-use alloy::primitives::{Address, U256};
-use alloy::rpc::types::TransactionReceipt;
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context as _};
 
-use crate::client::{Client, TxError};
-use crate::config::{key_from_env, keys_from_env, Config, Role};
-use store::Store;
-
-/// `crossnet relay` options.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// The config file (see `script/crossnet.example.toml`).
-    #[arg(long)]
-    pub config: PathBuf,
-    /// Run one pass of every role and exit (default: run until Ctrl-C / SIGTERM).
-    #[arg(long)]
-    pub once: bool,
-    /// Put failed deliveries back in the queue before starting.
-    #[arg(long)]
-    pub retry_failed: bool,
-}
-
-/// A delivery made in one pass (logged; returned for callers that measure).
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    /// Message id.
-    pub id: String,
-    /// Route.
-    pub route: String,
-    /// Gas of the delivering transaction.
-    pub gas: u64,
-    /// Outcome at the destination.
-    pub outcome: String,
-    /// Time spent building the proof (child→parent only).
-    pub proof_time: Option<Duration>,
-}
-
-/// The clients the roles sign with.
-#[derive(Clone, Debug)]
-pub struct Roles {
-    /// Parent chain, relayer key.
-    pub parent: Client,
-    /// Child chain, relayer key.
-    pub child: Client,
-    /// Parent chain, proposer key (the relayer key).
-    pub proposer: Client,
-    /// Grandchild chain, relayer key (when configured).
-    pub grandchild: Option<Client>,
-    /// Validator keys (signer role).
-    pub validators: Vec<PrivateKeySigner>,
-}
-
-impl Roles {
-    /// The client of chain `role`.
-    #[must_use]
-    pub fn chain(&self, role: &str) -> Option<&Client> {
-        match role {
-            "parent" => Some(&self.parent),
-            "child" => Some(&self.child),
-            "grandchild" => self.grandchild.as_ref(),
-            _ => None,
-        }
-    }
-}
-
-/// Sends a delivery with `gas` (default: the estimate plus a margin), storing its hash as
-/// soon as it is known.
-///
-/// # Errors
-/// The revert or transport failure.
-pub async fn submit(
-    client: &Client,
-    store: &Store,
-    id: &str,
-    to: Address,
-    data: Vec<u8>,
-    gas: Option<u64>,
-) -> Result<TransactionReceipt, TxError> {
-    submit_many(client, store, &[id.to_owned()], to, data, gas).await
-}
-
-/// Sends one delivery carrying the messages `ids`, storing its hash on each as soon as the
-/// node accepted it (before waiting for the receipt).
-///
-/// # Errors
-/// The revert or transport failure.
-pub async fn submit_many(
-    client: &Client,
-    store: &Store,
-    ids: &[String],
-    to: Address,
-    data: Vec<u8>,
-    gas: Option<u64>,
-) -> Result<TransactionReceipt, TxError> {
-    let gas = match gas {
-        Some(g) => g,
-        // Executions are guarded on chain (a message short of its gas reverts the whole
-        // submission), so the estimate is safe; the margin covers state drift.
-        None => {
-            let est = client.estimate(client.from, to, data.clone()).await?;
-            est + est / 5 + 50_000
-        }
-    };
-    let hash = client.send_nowait(to, data, U256::ZERO, Some(gas)).await?;
-    for id in ids {
-        store.set_tx(id, &format!("{hash}")).map_err(TxError::Other)?;
-    }
-    client.wait(hash).await
-}
+use crate::client::Client;
+use crate::config::{keys_from_env, Config, Role};
+use crate::roles::{ipc, xdm, Delivery, Roles};
+use crate::store::Store;
 
 /// The daemon: roles, deployments and store.
 pub struct Daemon {
@@ -152,7 +44,7 @@ impl Daemon {
     /// # Errors
     /// Missing keys, unreachable chains, missing deployments.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
-        let key = key_from_env(&config.relay.key_env)?;
+        let key = config.relayer_key()?;
         let validators = if config.relay.roles.contains(&Role::Signer) && config.ipc.is_some() {
             keys_from_env(&config.relay.validator_keys_env)?
         } else {
@@ -170,7 +62,7 @@ impl Daemon {
         key: PrivateKeySigner,
         validators: Vec<PrivateKeySigner>,
     ) -> anyhow::Result<Self> {
-        let records = crate::deploy::records(&config)?;
+        let records = crate::deployment::records(&config)?;
         let connect = |role: &'static str| {
             let config = &config;
             let key = key.clone();
@@ -277,36 +169,4 @@ impl Daemon {
             }
         }
     }
-}
-
-/// Runs `crossnet relay`.
-///
-/// # Errors
-/// Bad config, missing keys or deployments.
-pub fn run(args: &Args) -> anyhow::Result<()> {
-    let config = Config::load(&args.config)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async {
-        let daemon = Daemon::new(config).await?;
-        if args.retry_failed {
-            let n = daemon.store.retry_failed()?;
-            tracing::info!("{n} failed deliveries queued again");
-        }
-        tracing::info!(
-            roles = ?daemon.config.relay.roles,
-            database = %daemon.config.database().display(),
-            "relay started"
-        );
-        if args.once {
-            daemon.pass().await?;
-            return Ok(());
-        }
-        daemon
-            .run_until(async {
-                let _ = crate::wait_for_stop().await;
-            })
-            .await?;
-        tracing::info!("relay stopped");
-        Ok(())
-    })
 }

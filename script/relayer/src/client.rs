@@ -20,11 +20,13 @@ use std::future::IntoFuture as _;
 use crate::bindings::{describe_revert, IArbWasm, IStylusDeployer};
 
 /// ArbWasm precompile.
-pub const ARB_WASM: Address = crossnet_devnode::precompiles::ARB_WASM;
+pub const ARB_WASM: Address =
+    alloy::primitives::address!("0000000000000000000000000000000000000071");
 /// StylusDeployer (Nitro devnode genesis address).
-pub const STYLUS_DEPLOYER: Address = crossnet_devnode::STYLUS_DEPLOYER;
+pub const STYLUS_DEPLOYER: Address =
+    alloy::primitives::address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 /// Selector of the SDK's `stylus_constructor()` entry.
-pub const CONSTRUCTOR_SELECTOR: [u8; 4] = crossnet_devnode::CONSTRUCTOR_SELECTOR;
+pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
 
 /// How long a submitted transaction may take to be mined.
 const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -497,4 +499,16 @@ impl Client {
 #[must_use]
 pub fn receipt_events<E: SolEvent>(receipt: &TransactionReceipt) -> Vec<E> {
     receipt.inner.logs().iter().filter_map(|l| E::decode_log_data(l.data()).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genesis_addresses_match_the_devnode_succeeds() {
+        assert_eq!(ARB_WASM, crossnet_devnode::precompiles::ARB_WASM);
+        assert_eq!(STYLUS_DEPLOYER, crossnet_devnode::STYLUS_DEPLOYER);
+        assert_eq!(CONSTRUCTOR_SELECTOR, crossnet_devnode::CONSTRUCTOR_SELECTOR);
+    }
 }

@@ -12,13 +12,13 @@ use crossnet_sdk::xdm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::store::{Status, Store};
 use super::{Delivery, Roles};
 use crate::bindings::{
     IL1CrossDomainMessenger as L1, IL2CrossDomainMessenger as L2, IStateCommitmentChain as Scc,
 };
 use crate::client::{receipt_events, Client};
-use crate::deploy::Deployment;
+use crate::deployment::Deployment;
+use crate::store::{Status, Store};
 
 /// Route names.
 pub const UP: &str = "child->parent";
@@ -215,7 +215,7 @@ pub async fn propose(
     let heartbeat = every_secs > 0
         && store
             .cursor("xdm.last_proposal")?
-            .is_none_or(|t| super::store::now() as u64 >= t + every_secs);
+            .is_none_or(|t| crate::store::now() as u64 >= t + every_secs);
     if !uncovered && !heartbeat {
         return Ok(None);
     }
@@ -251,7 +251,7 @@ pub async fn propose(
         roots: vec![head.state_root],
     };
     store.put_batch(index, &serde_json::to_string(&payload)?)?;
-    store.set_cursor("xdm.last_proposal", super::store::now() as u64)?;
+    store.set_cursor("xdm.last_proposal", crate::store::now() as u64)?;
     tracing::info!(
         batch = index,
         child_block = head.number,
@@ -275,7 +275,7 @@ pub async fn relay_up(
         store.batches()?.iter().filter_map(|(_, p)| serde_json::from_str(p).ok()).collect();
     let mut out = Vec::new();
     let todo = store.unfinished("xdm", UP)?;
-    let now = super::store::now();
+    let now = crate::store::now();
     // First every message whose batch is past the window becomes relayable (so the time to
     // relayed includes waiting behind the others), then they are relayed in order.
     let mut ready = Vec::new();
@@ -423,7 +423,7 @@ pub async fn relay_down(
 ) -> anyhow::Result<Vec<Delivery>> {
     let mut out = Vec::new();
     let todo = store.unfinished("xdm", DOWN)?;
-    let now = super::store::now();
+    let now = crate::store::now();
     let mut ready = Vec::new();
     for m in todo {
         if m.next_attempt_at > now {

@@ -1,0 +1,104 @@
+//! The roles of the relay daemon, per system: [`xdm`] (system 1: scanning, the proposer, the
+//! relayer both ways) and [`ipc`] (system 2: parent finalities, checkpoints, postbox
+//! propagation on every edge of the tree), and what they share: the chain clients and the
+//! submission of a delivery with its hash stored before the receipt is awaited.
+
+pub mod ipc;
+pub mod xdm;
+
+use std::time::Duration;
+
+use alloy::primitives::{Address, U256};
+use alloy::rpc::types::TransactionReceipt;
+use alloy::signers::local::PrivateKeySigner;
+
+use crate::client::{Client, TxError};
+use crate::store::Store;
+
+/// A delivery made in one pass (logged; returned for callers that measure).
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// Message id.
+    pub id: String,
+    /// Route.
+    pub route: String,
+    /// Gas of the delivering transaction.
+    pub gas: u64,
+    /// Outcome at the destination.
+    pub outcome: String,
+    /// Time spent building the proof (child→parent only).
+    pub proof_time: Option<Duration>,
+}
+
+/// The clients the roles sign with.
+#[derive(Clone, Debug)]
+pub struct Roles {
+    /// Parent chain, relayer key.
+    pub parent: Client,
+    /// Child chain, relayer key.
+    pub child: Client,
+    /// Parent chain, proposer key (the relayer key).
+    pub proposer: Client,
+    /// Grandchild chain, relayer key (when configured).
+    pub grandchild: Option<Client>,
+    /// Validator keys (signer role).
+    pub validators: Vec<PrivateKeySigner>,
+}
+
+impl Roles {
+    /// The client of chain `role`.
+    #[must_use]
+    pub fn chain(&self, role: &str) -> Option<&Client> {
+        match role {
+            "parent" => Some(&self.parent),
+            "child" => Some(&self.child),
+            "grandchild" => self.grandchild.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Sends a delivery with `gas` (default: the estimate plus a margin), storing its hash as
+/// soon as it is known.
+///
+/// # Errors
+/// The revert or transport failure.
+pub async fn submit(
+    client: &Client,
+    store: &Store,
+    id: &str,
+    to: Address,
+    data: Vec<u8>,
+    gas: Option<u64>,
+) -> Result<TransactionReceipt, TxError> {
+    submit_many(client, store, &[id.to_owned()], to, data, gas).await
+}
+
+/// Sends one delivery carrying the messages `ids`, storing its hash on each as soon as the
+/// node accepted it (before waiting for the receipt).
+///
+/// # Errors
+/// The revert or transport failure.
+pub async fn submit_many(
+    client: &Client,
+    store: &Store,
+    ids: &[String],
+    to: Address,
+    data: Vec<u8>,
+    gas: Option<u64>,
+) -> Result<TransactionReceipt, TxError> {
+    let gas = match gas {
+        Some(g) => g,
+        // Executions are guarded on chain (a message short of its gas reverts the whole
+        // submission), so the estimate is safe; the margin covers state drift.
+        None => {
+            let est = client.estimate(client.from, to, data.clone()).await?;
+            est + est / 5 + 50_000
+        }
+    };
+    let hash = client.send_nowait(to, data, U256::ZERO, Some(gas)).await?;
+    for id in ids {
+        store.set_tx(id, &format!("{hash}")).map_err(TxError::Other)?;
+    }
+    client.wait(hash).await
+}
