@@ -14,6 +14,7 @@
 //! a daemon killed at any point and restarted resumes without losing or double-submitting.
 //! Failed deliveries are retried with exponential backoff up to `relay.max_attempts`.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use alloy::signers::local::PrivateKeySigner;
@@ -30,8 +31,8 @@ pub struct Daemon {
     pub config: Config,
     /// Clients.
     pub roles: Roles,
-    /// System 1, when deployed.
-    pub xdm: Option<xdm::Xdm>,
+    /// System 1 pairs.
+    pub xdm: Vec<xdm::Xdm>,
     /// System 2 edges.
     pub edges: Vec<ipc::Edge>,
     /// The store.
@@ -63,32 +64,23 @@ impl Daemon {
         validators: Vec<PrivateKeySigner>,
     ) -> anyhow::Result<Self> {
         let records = crate::deployment::records(&config)?;
-        let connect = |role: &'static str| {
-            let config = &config;
-            let key = key.clone();
-            async move {
-                let chain = config.chain(role)?;
-                Client::connect(&chain.rpc_url, chain.chain_id, key)
-                    .await
-                    .with_context(|| format!("chain {role}"))
-            }
-        };
-        let parent = connect("parent").await?;
-        let child = connect("child").await?;
-        let grandchild = match config.chains.get("grandchild") {
-            Some(_) => Some(connect("grandchild").await?),
-            None => None,
-        };
-        let roles = Roles { proposer: parent.clone(), parent, child, grandchild, validators };
-        let xdm = match &config.xdm {
-            Some(_) => Some(xdm::Xdm::from_records(&records["parent"], &records["child"])?),
-            None => None,
-        };
+        let mut roles = Roles { chains: BTreeMap::new(), validators };
+        for (name, chain) in &config.chains {
+            let client = Client::connect(&chain.rpc_url, chain.chain_id, key.clone())
+                .await
+                .with_context(|| format!("chain {name}"))?;
+            roles.chains.insert(name.clone(), client);
+        }
+        let xdm = config
+            .xdm
+            .iter()
+            .map(|pair| xdm::Xdm::from_records(pair, &records))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let edges = match &config.ipc {
             Some(ipc_config) => ipc::edges(&records, ipc_config)?,
             None => Vec::new(),
         };
-        if config.ipc.is_some()
+        if !edges.is_empty()
             && config.relay.roles.contains(&Role::Relayer)
             && !config.relay.roles.contains(&Role::Signer)
         {
@@ -110,7 +102,7 @@ impl Daemon {
         let relayer = roles.contains(&Role::Relayer);
         let max = self.config.relay.max_attempts;
         let mut out = Vec::new();
-        if let Some(x) = &self.xdm {
+        for x in &self.xdm {
             xdm::scan(&self.roles, x, &self.store).await?;
             if roles.contains(&Role::Proposer) {
                 xdm::propose(&self.roles, x, &self.store, self.config.relay.propose_every_secs)
@@ -127,16 +119,12 @@ impl Daemon {
             }
             if relayer {
                 for edge in &self.edges {
-                    out.extend(
-                        ipc::relay_down(&self.roles, edge, ipc_config, &self.store, max).await?,
-                    );
-                    out.extend(
-                        ipc::relay_up(&self.roles, edge, ipc_config, &self.store, max).await?,
-                    );
+                    out.extend(ipc::relay_down(&self.roles, edge, &self.store, max).await?);
+                    out.extend(ipc::relay_up(&self.roles, edge, &self.store, max).await?);
                 }
-                for role in crate::config::ROLES {
+                for chain in ipc_config.chains() {
                     out.extend(
-                        ipc::propagate(&self.roles, &self.edges, role, &self.store, max).await?,
+                        ipc::propagate(&self.roles, &self.edges, &chain, &self.store, max).await?,
                     );
                 }
             }

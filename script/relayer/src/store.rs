@@ -122,10 +122,12 @@ CREATE TABLE IF NOT EXISTS messages (
     outcome TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_status ON messages(status);
-CREATE TABLE IF NOT EXISTS batches (
-    idx INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS state_batches (
+    pair TEXT NOT NULL,
+    idx INTEGER NOT NULL,
     payload TEXT NOT NULL,
-    appended_at REAL NOT NULL
+    appended_at REAL NOT NULL,
+    PRIMARY KEY (pair, idx)
 );
 ";
 
@@ -381,25 +383,28 @@ impl Store {
         )?)
     }
 
-    /// Records a proposed state batch.
+    /// Records a state batch proposed for system 1 pair `pair` (its child chain's name).
     ///
     /// # Errors
     /// SQLite errors.
-    pub fn put_batch(&self, index: u64, payload: &str) -> anyhow::Result<()> {
+    pub fn put_batch(&self, pair: &str, index: u64, payload: &str) -> anyhow::Result<()> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO batches(idx, payload, appended_at) VALUES (?1, ?2, ?3)",
-            params![i64_of(index), payload, now()],
+            "INSERT OR REPLACE INTO state_batches(pair, idx, payload, appended_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![pair, i64_of(index), payload, now()],
         )?;
         Ok(())
     }
 
-    /// Every recorded batch (index, payload), in order.
+    /// Every recorded batch of pair `pair` (index, payload), in order.
     ///
     /// # Errors
     /// SQLite errors.
-    pub fn batches(&self) -> anyhow::Result<Vec<(u64, String)>> {
-        let mut stmt = self.conn.prepare("SELECT idx, payload FROM batches ORDER BY idx")?;
-        let rows = stmt.query_map([], |r| {
+    pub fn batches(&self, pair: &str) -> anyhow::Result<Vec<(u64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT idx, payload FROM state_batches WHERE pair = ?1 ORDER BY idx")?;
+        let rows = stmt.query_map(params![pair], |r| {
             Ok((r.get::<_, i64>(0)?.try_into().unwrap_or_default(), r.get(1)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -36,9 +36,12 @@ use crossnet_relayer::bindings::{
     ILinkedTokenReplica as Replica,
 };
 use crossnet_relayer::client::{receipt_events, Client};
-use crossnet_relayer::config::{ChainConfig as ChainEntry, Config, IpcConfig, XdmConfig, ROLES};
+use crossnet_relayer::config::{
+    ChainConfig as ChainEntry, Config, IpcConfig, LinkedToken, SubnetConfig, XdmPair,
+};
 use crossnet_relayer::daemon::Daemon;
 use crossnet_relayer::deploy;
+use crossnet_relayer::deployment::keys;
 use crossnet_relayer::deployment::Deployment;
 use crossnet_relayer::store::{Status, Store};
 
@@ -78,6 +81,10 @@ struct Row {
     gas: String,
     latency: Duration,
 }
+
+/// The demo's chains, in the order of the RPC URLs: system 1 between `parent` and `child`,
+/// system 2 on the tree `parent` → `child` → `grandchild`.
+const CHAINS: [&str; 3] = ["parent", "child", "grandchild"];
 
 /// Every program the demo deploys (checked before anything starts).
 const PROGRAMS: [&str; 13] = [
@@ -231,13 +238,13 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
 
     // Chain ids from the endpoints themselves.
     let mut chains = std::collections::BTreeMap::new();
-    for (role, url) in ROLES.iter().zip(urls) {
+    for (role, url) in CHAINS.iter().zip(urls) {
         let probe = alloy::providers::ProviderBuilder::new()
             .connect_http(url.parse().with_context(|| format!("bad RPC URL {url}"))?);
         let chain_id = alloy::providers::Provider::get_chain_id(&probe)
             .await
             .with_context(|| format!("RPC {url} is unreachable"))?;
-        chains.insert((*role).to_owned(), ChainEntry { rpc_url: url.clone(), chain_id });
+        chains.insert((*role).to_owned(), ChainEntry::new(url.clone(), chain_id));
     }
     let dir = absolute(&args.dir)?;
     if embedded && dir.exists() {
@@ -245,10 +252,14 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
         std::fs::remove_dir_all(&dir).with_context(|| format!("cleaning {}", dir.display()))?;
     }
     std::fs::create_dir_all(&dir)?;
-    let validator_set = validators.iter().map(PrivateKeySigner::address).collect();
-    let ipc = IpcConfig { linked_token: true, ..IpcConfig::with_validators(validator_set) };
-    let mut config =
-        Config::local(chains, &dir, Some(XdmConfig::with_window(args.window)), Some(ipc));
+    let validator_set: Vec<Address> = validators.iter().map(PrivateKeySigner::address).collect();
+    let mut config = Config::local(chains, &dir);
+    config.xdm = vec![XdmPair::new("parent", "child", args.window)];
+    let mut ipc = IpcConfig::default();
+    ipc.subnets.insert("child".into(), SubnetConfig::new("parent", &validator_set));
+    ipc.subnets.insert("grandchild".into(), SubnetConfig::new("child", &validator_set));
+    ipc.linked_token.push(LinkedToken { controller: "parent".into(), replica: "child".into() });
+    config.ipc = Some(ipc);
     config.wasm_dir = Some(absolute(&args.wasm_dir)?);
     config.relay.poll_interval_ms = 200;
 
@@ -259,7 +270,7 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
 
     // Fund the off-chain roles and the users from the deployer.
     let mut clients = Vec::new();
-    for role in ROLES {
+    for role in CHAINS {
         let Ok(c) = config.chain(role) else { continue };
         let client = Client::connect(&c.rpc_url, c.chain_id, deployer.clone()).await?;
         for account in [relayer.address(), alice.address(), bob.address()] {
@@ -282,7 +293,7 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
     let programs: usize = records.iter().map(|r| r.contracts.len()).sum();
     println!("  {programs} programs ready (deployed, activated, wired; recorded ones verified) in {:.1?}", t.elapsed());
     let rec = |role: &str| -> anyhow::Result<&Deployment> {
-        records.iter().find(|r| r.role == role).with_context(|| format!("no {role} record"))
+        records.iter().find(|r| r.chain == role).with_context(|| format!("no {role} record"))
     };
     let (p_rec, c_rec, g_rec) = (rec("parent")?, rec("child")?, rec("grandchild")?);
 
@@ -344,22 +355,40 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
 }
 
 fn demo_config_text(config: &Config) -> String {
+    use std::fmt::Write as _;
     let mut out =
         String::from("# Written by `crossnet demo` (its chains are gone when it ends).\n");
     out.push_str("deployments_dir = \"deployments\"\n\n");
-    for (role, c) in &config.chains {
-        out.push_str(&format!(
-            "[chains.{role}]\nrpc_url = \"{}\"\nchain_id = {}\n\n",
+    for (name, c) in &config.chains {
+        let _ = writeln!(
+            out,
+            "[chains.{name}]\nrpc_url = \"{}\"\nchain_id = {}\n",
             c.rpc_url, c.chain_id
-        ));
+        );
     }
-    let window = config.xdm.as_ref().map_or(1, |x| x.fraud_proof_window);
-    out.push_str(&format!("[xdm]\nfraud_proof_window = {window}\n\n[ipc]\nvalidators = ["));
+    for pair in &config.xdm {
+        let _ = writeln!(
+            out,
+            "[[xdm]]\nparent = \"{}\"\nchild = \"{}\"\nfraud_proof_window = {}\n",
+            pair.parent, pair.child, pair.fraud_proof_window
+        );
+    }
     if let Some(ipc) = &config.ipc {
-        let v: Vec<String> = ipc.validators.iter().map(|a| format!("\"{a}\"")).collect();
-        out.push_str(&v.join(", "));
+        for (name, subnet) in &ipc.subnets {
+            let set: Vec<String> = subnet
+                .validators
+                .iter()
+                .map(|v| format!("{{ address = \"{}\" }}", v.address))
+                .collect();
+            let _ = writeln!(
+                out,
+                "[ipc.subnets.{name}]\nparent = \"{}\"\nvalidators = [{}]\n",
+                subnet.parent,
+                set.join(", ")
+            );
+        }
     }
-    out.push_str("]\n\n[relay]\ndatabase = \"relay.sqlite\"\n");
+    out.push_str("[relay]\ndatabase = \"relay.sqlite\"\n");
     out
 }
 
@@ -382,9 +411,9 @@ where
     Fut: std::future::Future<Output = anyhow::Result<Client>>,
 {
     let (parent, child, grandchild) = (&clients[0], &clients[1], &clients[2]);
-    let l1m = p_rec.address("l1-cross-domain-messenger")?;
-    let l2m = c_rec.address("l2-cross-domain-messenger")?;
-    let window = config.xdm.as_ref().map_or(0, |x| x.fraud_proof_window);
+    let l1m = p_rec.address(&keys::l1m("child"))?;
+    let l2m = c_rec.address(keys::L2M)?;
+    let window = config.xdm.first().map_or(0, |x| x.fraud_proof_window);
 
     // Greeters on both sides of system 1.
     let greeter_code = config.artifacts().code("xdomain-receiver")?;
@@ -483,9 +512,9 @@ where
 
     // 3. linked token.
     step(3, "linked token: deposit parent -> child, withdrawal child -> parent");
-    let token = p_rec.address("erc20")?;
-    let controller = p_rec.address("linked-token-controller")?;
-    let replica = c_rec.address("linked-token-replica")?;
+    let token = p_rec.address(keys::ERC20)?;
+    let controller = p_rec.address(&keys::controller("child"))?;
+    let replica = c_rec.address(&keys::replica("parent"))?;
     parent
         .send_sol(token, &IErc20::mintCall { to: alice.address(), value: U256::from(1_000u64) })
         .await
@@ -592,7 +621,7 @@ where
 
     // 4. ActorErr refund: a controller the replica does not know.
     step(4, "ActorErr: a deposit from a controller the replica does not trust is refunded");
-    let home_gateway = p_rec.address("gateway")?;
+    let home_gateway = p_rec.address(keys::GATEWAY)?;
     let child_id: SubnetID = c_rec.subnet.as_ref().map(Into::into).context("child subnet")?;
     let controller_code = config.artifacts().code("linked-token-controller")?;
     let (rogue, _) = parent

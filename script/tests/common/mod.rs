@@ -1,12 +1,166 @@
-//! Shared by the process tests: `crossnet devnode` started as a process, and raw JSON-RPC.
+//! Shared by the process tests: `crossnet devnode` started as a process, raw JSON-RPC, the
+//! `crossnet` binary, deployment records, and keystores written by `cast`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs, dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use alloy::primitives::{keccak256, Address, Bytes, U256};
+use alloy::signers::local::PrivateKeySigner;
 use serde_json::{json, Value};
+
+/// The devnode dev account and key (funded on every chain, owner of what it deploys).
+pub const DEV: &str = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
+pub const DEV_KEY: &str = "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+
+/// Environment variables the tests set for `crossnet`; cleared from the inherited environment.
+const KEY_VARS: [&str; 4] = [
+    "CROSSNET_DEPLOYER_KEY",
+    "CROSSNET_RELAYER_KEY",
+    "CROSSNET_RELAYER_PASSWORD",
+    "CROSSNET_VALIDATOR_KEYS",
+];
+
+/// A deterministic throwaway key.
+pub fn key(label: &str) -> PrivateKeySigner {
+    PrivateKeySigner::from_bytes(&keccak256(label)).unwrap()
+}
+
+/// The hex form of `key` (for keystores and environment variables).
+pub fn hex_key(key: &PrivateKeySigner) -> String {
+    format!("{}", alloy::primitives::B256::from(key.to_bytes()))
+}
+
+/// A fresh directory under the system temp dir.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("crossnet-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The built programs of this checkout.
+pub fn wasm_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/wasm")
+}
+
+/// Runs `crossnet args` with `env` (and none of the key variables of the caller).
+pub fn crossnet(args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossnet"));
+    cmd.args(args);
+    for var in KEY_VARS {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run crossnet")
+}
+
+/// Starts `crossnet args` in the background with `env`, its output in `log`.
+pub fn spawn_crossnet(args: &[&str], env: &[(&'static str, String)], log: &Path) -> Child {
+    let out = std::fs::File::create(log).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossnet"));
+    cmd.args(args).stdout(Stdio::null()).stderr(out);
+    for var in KEY_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().map(|(k, v)| (*k, v.clone()))).spawn().unwrap()
+}
+
+/// Stdout and stderr of a finished process.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Sends a transaction from the dev account and returns its receipt.
+pub fn send(url: &str, to: Address, data: Vec<u8>, value: U256) -> Value {
+    let hash = rpc(
+        url,
+        "eth_sendTransaction",
+        json!([{"from": DEV, "to": to, "data": Bytes::from(data), "value": value, "gas": "0x1c9c380"}]),
+    );
+    let receipt = rpc(url, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["status"], "0x1", "transaction to {to} failed: {receipt}");
+    receipt
+}
+
+/// `eth_call` at the latest block.
+pub fn call(url: &str, to: Address, data: Vec<u8>) -> Bytes {
+    let out = rpc(url, "eth_call", json!([{"to": to, "data": Bytes::from(data)}, "latest"]));
+    serde_json::from_value(out).unwrap()
+}
+
+/// Native balance.
+pub fn balance(url: &str, account: Address) -> U256 {
+    serde_json::from_value(rpc(url, "eth_getBalance", json!([account, "latest"]))).unwrap()
+}
+
+/// Mines a block on each chain (time passes on the devnode only with blocks).
+pub fn mine(urls: &[&str]) {
+    for url in urls {
+        rpc(url, "evm_mine", json!([]));
+    }
+}
+
+/// The deployment record of chain `chain_id` under `dir/deployments`.
+pub fn record(dir: &Path, chain_id: u64) -> Value {
+    let path = dir.join(format!("deployments/{chain_id}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The address recorded under `key`.
+pub fn address(record: &Value, key: &str) -> Address {
+    record["contracts"][key]["address"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key} in {record}"))
+        .parse()
+        .unwrap()
+}
+
+/// The subnet id recorded for a chain, as the ABI type `T` (`SubnetID { root, route }`).
+pub fn subnet_of(record: &Value) -> (u64, Vec<Address>) {
+    let subnet = &record["subnet"];
+    (subnet["root"].as_u64().unwrap(), serde_json::from_value(subnet["route"].clone()).unwrap())
+}
+
+/// Polls `check` every 200 ms until it returns `Some`, or panics with `what` and the last
+/// state after `timeout`.
+pub fn wait_for<T>(
+    what: &str,
+    timeout: Duration,
+    mut check: impl FnMut() -> Result<T, String>,
+) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match check() {
+            Ok(v) => return v,
+            Err(state) => {
+                assert!(Instant::now() < deadline, "timed out waiting for {what}:\n{state}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    }
+}
+
+/// Deployer and relayer keystores written by `cast wallet import` under `dir/keys`: the
+/// deployer (the dev key) with its password in `keys/password`, the relayer with its password
+/// in `CROSSNET_RELAYER_PASSWORD`. Returns the environment `crossnet` needs.
+pub fn operator_keys(dir: &Path, relayer: &PrivateKeySigner) -> Vec<(&'static str, String)> {
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::write(keys.join("password"), "deployer secret\n").unwrap();
+    cast_keystore(&keys, "deployer", DEV_KEY, "deployer secret");
+    cast_keystore(&keys, "relayer", &hex_key(relayer), "relayer secret");
+    vec![("CROSSNET_RELAYER_PASSWORD", "relayer secret".to_owned())]
+}
 
 pub struct Devnode {
     pub child: Child,

@@ -21,7 +21,7 @@ use super::{Delivery, Roles};
 use crate::bindings::{convert, IGateway, IGatewayExecutor, ISubnetActor, ITopDownFinality};
 use crate::client::{receipt_events, Client};
 use crate::config::IpcConfig;
-use crate::deployment::Deployment;
+use crate::deployment::{keys, Deployment};
 use crate::store::Store;
 
 /// Most top-down messages one parent finality carries.
@@ -32,9 +32,9 @@ pub const MAX_CHECKPOINTS_PER_PASS: usize = 64;
 /// One parent→child edge as deployed.
 #[derive(Debug, Clone)]
 pub struct Edge {
-    /// Role of the parent chain.
+    /// Name of the parent chain.
     pub parent: String,
-    /// Role of the child chain.
+    /// Name of the child chain.
     pub child: String,
     /// Parent gateway.
     pub parent_gateway: Address,
@@ -48,6 +48,10 @@ pub struct Edge {
     pub child_id: SubnetID,
     /// Checkpoint period.
     pub period: u64,
+    /// Messages per bottom-up batch.
+    pub max_msgs: u64,
+    /// The child's validators (the signer signs with those of its keys among them).
+    pub validators: Vec<Address>,
 }
 
 impl Edge {
@@ -64,33 +68,33 @@ impl Edge {
     }
 
     fn clients<'a>(&self, roles: &'a Roles) -> anyhow::Result<(&'a Client, &'a Client)> {
-        let p = roles.chain(&self.parent).context("parent chain")?;
-        let c = roles.chain(&self.child).context("child chain")?;
-        Ok((p, c))
+        Ok((roles.chain(&self.parent)?, roles.chain(&self.child)?))
     }
 }
 
-/// The edges of the deployed tree.
+/// The edges of the deployed tree, parents first.
 ///
 /// # Errors
-/// Missing programs in the records.
+/// Chains or programs missing from the records.
 pub fn edges(records: &BTreeMap<String, Deployment>, ipc: &IpcConfig) -> anyhow::Result<Vec<Edge>> {
+    let record = |name: &str| {
+        records.get(name).with_context(|| format!("no deployment record of chain {name}"))
+    };
     let mut out = Vec::new();
-    for (parent, child) in [("parent", "child"), ("child", "grandchild")] {
-        let (Some(p), Some(c)) = (records.get(parent), records.get(child)) else { continue };
-        let child_id: SubnetID =
-            c.subnet.as_ref().map(Into::into).with_context(|| {
-                format!("chain {child} has no subnet in its record: run deploy")
-            })?;
+    for child in ipc.chains() {
+        let Some(subnet) = ipc.subnets.get(&child) else { continue };
+        let (p, c) = (record(&subnet.parent)?, record(&child)?);
         out.push(Edge {
-            parent: parent.into(),
-            child: child.into(),
-            parent_gateway: p.address("gateway")?,
-            actor: p.address(&format!("subnet-actor:{child}"))?,
-            child_gateway: c.address("gateway")?,
-            finality: c.address("top-down-finality")?,
-            child_id,
-            period: ipc.checkpoint_period,
+            parent: subnet.parent.clone(),
+            child: child.clone(),
+            parent_gateway: p.address(keys::GATEWAY)?,
+            actor: p.address(&keys::actor(&child))?,
+            child_gateway: c.address(keys::GATEWAY)?,
+            finality: c.address(keys::FINALITY)?,
+            child_id: c.subnet_id()?,
+            period: subnet.checkpoint_period,
+            max_msgs: subnet.max_msgs_per_batch,
+            validators: subnet.validators.iter().map(|v| v.address).collect(),
         });
     }
     Ok(out)
@@ -185,12 +189,15 @@ pub async fn scan(roles: &Roles, edge: &Edge, store: &Store) -> anyhow::Result<(
     Ok(())
 }
 
-/// Sorted signatories and their 65-byte signatures of `digest`.
+/// Sorted signatories and their 65-byte signatures of `digest`, by those of `validators`
+/// that are in `set`.
 fn sign(
     validators: &[PrivateKeySigner],
+    set: &[Address],
     digest: B256,
 ) -> anyhow::Result<(Vec<Address>, Vec<Bytes>)> {
-    let mut keys: Vec<&PrivateKeySigner> = validators.iter().collect();
+    let mut keys: Vec<&PrivateKeySigner> =
+        validators.iter().filter(|k| set.contains(&k.address())).collect();
     keys.sort_by_key(|k| k.address());
     let mut addresses = Vec::new();
     let mut signatures = Vec::new();
@@ -253,7 +260,6 @@ fn record_outcomes(
 pub async fn relay_down(
     roles: &Roles,
     edge: &Edge,
-    _ipc: &IpcConfig,
     store: &Store,
     max_attempts: u32,
 ) -> anyhow::Result<Vec<Delivery>> {
@@ -318,7 +324,7 @@ pub async fn relay_down(
         msgs: msgs.iter().map(|(_, e, _)| e.clone()).collect(),
     };
     let digest = finality_digest(child.chain_id, edge.finality, &finality);
-    let (signatories, signatures) = sign(&roles.validators, digest)?;
+    let (signatories, signatures) = sign(&roles.validators, &edge.validators, digest)?;
     let call = ITopDownFinality::commitParentFinalityCall {
         finality: finality.abi_encode().into(),
         signatories,
@@ -353,7 +359,6 @@ pub async fn relay_down(
 pub async fn relay_up(
     roles: &Roles,
     edge: &Edge,
-    ipc: &IpcConfig,
     store: &Store,
     max_attempts: u32,
 ) -> anyhow::Result<Vec<Delivery>> {
@@ -400,7 +405,7 @@ pub async fn relay_up(
             waiting.push((payload.nonce, block, env, id));
         }
         contiguous_from(&mut waiting, applied, |(n, ..)| *n);
-        let max = usize::try_from(ipc.max_msgs_per_batch).unwrap_or(usize::MAX);
+        let max = usize::try_from(edge.max_msgs).unwrap_or(usize::MAX);
         let full = waiting.len() >= max;
         if head < boundary && !full {
             // The child has not reached the boundary: those messages become relayable then.
@@ -436,7 +441,7 @@ pub async fn relay_up(
             msgs: msgs.iter().map(|(e, _)| e.clone()).collect(),
         };
         let digest = checkpoint_digest(parent.chain_id, edge.actor, &checkpoint);
-        let (signatories, signatures) = sign(&roles.validators, digest)?;
+        let (signatories, signatures) = sign(&roles.validators, &edge.validators, digest)?;
         let call = ISubnetActor::submitCheckpointCall {
             checkpoint: checkpoint.abi_encode().into(),
             signatories,
@@ -464,7 +469,7 @@ pub async fn relay_up(
     Ok(out)
 }
 
-/// Forwards what waits in the postbox of chain `role`'s gateway.
+/// Forwards what waits in the postbox of the gateway on chain `role` (a chain name).
 ///
 /// # Errors
 /// RPC or store errors.
@@ -475,7 +480,7 @@ pub async fn propagate(
     store: &Store,
     max_attempts: u32,
 ) -> anyhow::Result<Vec<Delivery>> {
-    let Some(client) = roles.chain(role) else { return Ok(Vec::new()) };
+    let client = roles.chain(role)?;
     let Some(gateway) = edges
         .iter()
         .find_map(|e| if e.parent == role { Some(e.parent_gateway) } else { None })

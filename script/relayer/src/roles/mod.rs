@@ -6,7 +6,10 @@
 pub mod ipc;
 pub mod xdm;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use anyhow::Context as _;
 
 use alloy::primitives::{Address, U256};
 use alloy::rpc::types::TransactionReceipt;
@@ -30,31 +33,23 @@ pub struct Delivery {
     pub proof_time: Option<Duration>,
 }
 
-/// The clients the roles sign with.
-#[derive(Clone, Debug)]
+/// The clients the roles sign with: every chain of the config by name, with the relayer key
+/// (which is also the proposer's).
+#[derive(Clone, Debug, Default)]
 pub struct Roles {
-    /// Parent chain, relayer key.
-    pub parent: Client,
-    /// Child chain, relayer key.
-    pub child: Client,
-    /// Parent chain, proposer key (the relayer key).
-    pub proposer: Client,
-    /// Grandchild chain, relayer key (when configured).
-    pub grandchild: Option<Client>,
+    /// Chains by name.
+    pub chains: BTreeMap<String, Client>,
     /// Validator keys (signer role).
     pub validators: Vec<PrivateKeySigner>,
 }
 
 impl Roles {
-    /// The client of chain `role`.
-    #[must_use]
-    pub fn chain(&self, role: &str) -> Option<&Client> {
-        match role {
-            "parent" => Some(&self.parent),
-            "child" => Some(&self.child),
-            "grandchild" => self.grandchild.as_ref(),
-            _ => None,
-        }
+    /// The client of chain `name`.
+    ///
+    /// # Errors
+    /// A chain the config does not name.
+    pub fn chain(&self, name: &str) -> anyhow::Result<&Client> {
+        self.chains.get(name).with_context(|| format!("no chain {name} in the config"))
     }
 }
 

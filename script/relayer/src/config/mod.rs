@@ -2,13 +2,24 @@
 //! `crossnet relay` and `crossnet status`. `script/crossnet.example.toml` is the commented
 //! example.
 //!
+//! The topology is data: `[chains.<name>]` names any number of chains; `[[xdm]]` pairs them
+//! for system 1 (see [`xdm`]); `[ipc.subnets.<name>]` describes the subnet tree of system 2
+//! (see [`ipc`]). Chains are referred to by name everywhere (routes, records, logs).
+//!
 //! Keys never appear in the file: it names where they are (an environment variable, or an
 //! encrypted keystore with its password in a file or a variable; see [`crate::keys`]).
+
+mod chain;
+mod ipc;
+mod xdm;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use alloy::primitives::{Address, U256};
+pub use chain::{ChainConfig, Finality};
+pub use ipc::{IpcConfig, LinkedToken, SubnetConfig, ValidatorEntry};
+pub use xdm::XdmPair;
+
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
@@ -19,15 +30,11 @@ use crate::keys::{parse_key, KeySource};
 /// Where the built programs are looked for when neither the config nor the command line says.
 pub const DEFAULT_WASM_DIR: &str = "./target/wasm";
 
-/// The chain roles of a deployment: system 1 runs between `parent` and `child`; system 2 on
-/// the tree `parent` (root) → `child` → `grandchild`.
-pub const ROLES: [&str; 3] = ["parent", "child", "grandchild"];
-
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Chains by role (`parent`, `child`, optional `grandchild`).
+    /// Chains by name.
     #[serde(default)]
     pub chains: BTreeMap<String, ChainConfig>,
     /// Where `deployments/<chain-id>.json` files live (relative to the config file).
@@ -40,9 +47,9 @@ pub struct Config {
     /// The deployer's key (default: environment variable `CROSSNET_DEPLOYER_KEY`).
     #[serde(default = "default_deployer_key")]
     pub deployer_key: KeySource,
-    /// System 1 (cross-domain messengers), when deployed.
+    /// System 1 pairs (cross-domain messengers).
     #[serde(default)]
-    pub xdm: Option<XdmConfig>,
+    pub xdm: Vec<XdmPair>,
     /// System 2 (gateways, subnet actors), when deployed.
     #[serde(default)]
     pub ipc: Option<IpcConfig>,
@@ -52,70 +59,6 @@ pub struct Config {
     /// Directory of the config file (set when loading).
     #[serde(skip)]
     pub base: PathBuf,
-}
-
-/// One chain.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChainConfig {
-    /// JSON-RPC endpoint.
-    pub rpc_url: String,
-    /// The chain id the endpoint must report.
-    pub chain_id: u64,
-}
-
-/// System 1 settings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct XdmConfig {
-    /// Fraud-proof window of the state-commitment chain, in seconds.
-    pub fraud_proof_window: u64,
-    /// Largest child gas limit of a queue entry.
-    #[serde(default = "default_max_gas")]
-    pub max_gas: u64,
-    /// Whether every child account may send to the parent (otherwise a whitelist).
-    #[serde(default = "yes")]
-    pub allow_all_senders: bool,
-    /// Who appends state batches (default: the relayer key's address).
-    #[serde(default)]
-    pub proposer: Option<Address>,
-    /// Who may delete batches inside the window (default: the deployer).
-    #[serde(default)]
-    pub challenger: Option<Address>,
-    /// The child messenger's origin, who delivers queue entries (default: the relayer key's
-    /// address).
-    #[serde(default)]
-    pub sequencer: Option<Address>,
-}
-
-/// System 2 settings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IpcConfig {
-    /// Child blocks between bottom-up checkpoints.
-    #[serde(default = "default_period")]
-    pub checkpoint_period: u64,
-    /// Messages per bottom-up batch.
-    #[serde(default = "default_max_msgs")]
-    pub max_msgs_per_batch: u64,
-    /// Gas each executed message gets.
-    #[serde(default = "default_execution_gas")]
-    pub execution_gas: u64,
-    /// Collateral (wei) the deployer locks when registering each child subnet.
-    #[serde(default = "default_collateral")]
-    pub collateral: U256,
-    /// Native supply (wei) each child gateway holds to pay out funds; sent by the deployer.
-    #[serde(default = "default_reserve")]
-    pub child_reserve: U256,
-    /// Validator addresses of every child subnet.
-    pub validators: Vec<Address>,
-    /// Their weights (default: 1 each).
-    #[serde(default)]
-    pub weights: Vec<u64>,
-    /// Also deploy the linked-token example (ERC-20 + controller on the parent, replica on
-    /// the child).
-    #[serde(default)]
-    pub linked_token: bool,
 }
 
 /// Relay daemon settings.
@@ -198,27 +141,6 @@ const fn default_poll() -> u64 {
 const fn default_attempts() -> u32 {
     8
 }
-const fn default_max_gas() -> u64 {
-    15_000_000
-}
-const fn yes() -> bool {
-    true
-}
-const fn default_period() -> u64 {
-    5
-}
-const fn default_max_msgs() -> u64 {
-    10
-}
-const fn default_execution_gas() -> u64 {
-    3_000_000
-}
-fn default_collateral() -> U256 {
-    U256::from(1_000u64)
-}
-fn default_reserve() -> U256 {
-    U256::from(10u128.pow(21))
-}
 
 impl Config {
     /// Reads and checks `path`.
@@ -246,78 +168,51 @@ impl Config {
     }
 
     fn check(&self) -> anyhow::Result<()> {
-        for role in self.chains.keys() {
-            if !ROLES.contains(&role.as_str()) {
-                bail!("unknown chain role [chains.{role}] (expected one of {ROLES:?})");
-            }
-        }
-        for role in ["parent", "child"] {
-            if !self.chains.contains_key(role) {
-                bail!("missing [chains.{role}]");
-            }
-        }
         let mut ids: Vec<u64> = self.chains.values().map(|c| c.chain_id).collect();
         ids.sort_unstable();
         ids.dedup();
         if ids.len() != self.chains.len() {
             bail!("every chain needs its own chain_id");
         }
+        for name in self.chains.keys() {
+            if name.is_empty()
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                bail!("chain name {name:?}: use letters, digits, '-' and '_'");
+            }
+        }
         self.deployer_key.check("deployer_key")?;
         self.relay.key.check("relay.key")?;
-        if self.xdm.is_none() && self.ipc.is_none() {
-            bail!("nothing to deploy: add an [xdm] and/or an [ipc] section");
-        }
-        if let Some(xdm) = &self.xdm {
-            if xdm.fraud_proof_window == 0 {
-                bail!("xdm.fraud_proof_window must be at least 1 second");
-            }
-        }
+        let is_chain = |name: &str| self.chains.contains_key(name);
+        xdm::check(&self.xdm, is_chain)?;
         if let Some(ipc) = &self.ipc {
-            if ipc.validators.is_empty() {
-                bail!("ipc.validators must name at least one validator");
-            }
-            if !ipc.weights.is_empty() && ipc.weights.len() != ipc.validators.len() {
-                bail!(
-                    "ipc.weights has {} entries for {} validators",
-                    ipc.weights.len(),
-                    ipc.validators.len()
-                );
-            }
-            if ipc.checkpoint_period == 0 || ipc.max_msgs_per_batch == 0 {
-                bail!("ipc.checkpoint_period and ipc.max_msgs_per_batch must be positive");
-            }
+            ipc.check(is_chain)?;
+        }
+        if self.xdm.is_empty() && self.ipc.as_ref().is_none_or(|i| i.subnets.is_empty()) {
+            bail!("nothing to deploy: add [[xdm]] pairs and/or [ipc.subnets.<name>] sections");
         }
         Ok(())
     }
 
-    /// Replaces the RPC URLs of the parent, child and grandchild chains (command-line
-    /// overrides).
+    /// Replaces the RPC URL of chain `name` (a command-line override).
     ///
     /// # Errors
-    /// An override for a chain the config does not have.
-    pub fn override_urls(
-        &mut self,
-        parent: Option<&str>,
-        child: Option<&str>,
-        grandchild: Option<&str>,
-    ) -> anyhow::Result<()> {
-        for (role, url) in [("parent", parent), ("child", child), ("grandchild", grandchild)] {
-            if let Some(url) = url {
-                let chain = self.chains.get_mut(role).with_context(|| {
-                    format!("--{role}-rpc-url given but the config has no [chains.{role}]")
-                })?;
-                url.clone_into(&mut chain.rpc_url);
-            }
-        }
+    /// A chain the config does not have.
+    pub fn override_url(&mut self, name: &str, url: &str) -> anyhow::Result<()> {
+        let chain = self
+            .chains
+            .get_mut(name)
+            .with_context(|| format!("--rpc-url {name}=...: the config has no [chains.{name}]"))?;
+        url.clone_into(&mut chain.rpc_url);
         Ok(())
     }
 
-    /// The chain of `role`.
+    /// The chain named `name`.
     ///
     /// # Errors
     /// When the config has no such chain.
-    pub fn chain(&self, role: &str) -> anyhow::Result<&ChainConfig> {
-        self.chains.get(role).with_context(|| format!("the config has no [chains.{role}]"))
+    pub fn chain(&self, name: &str) -> anyhow::Result<&ChainConfig> {
+        self.chains.get(name).with_context(|| format!("the config has no [chains.{name}]"))
     }
 
     /// `path` relative to the config file.
@@ -382,69 +277,20 @@ impl Config {
 
 impl Config {
     /// A config for `chains` keeping its deployments (`dir/deployments`) and relay database
-    /// (`dir/relay.sqlite`) in `dir`, with every role and the defaults of the file format.
+    /// (`dir/relay.sqlite`) in `dir`, with no system yet, every role and the defaults of the
+    /// file format.
     #[must_use]
-    pub fn local(
-        chains: BTreeMap<String, ChainConfig>,
-        dir: &Path,
-        xdm: Option<XdmConfig>,
-        ipc: Option<IpcConfig>,
-    ) -> Self {
+    pub fn local(chains: BTreeMap<String, ChainConfig>, dir: &Path) -> Self {
         Self {
             chains,
             deployments_dir: dir.join("deployments"),
             wasm_dir: None,
             deployer_key: default_deployer_key(),
-            xdm,
-            ipc,
+            xdm: Vec::new(),
+            ipc: None,
             relay: RelayConfig { database: dir.join("relay.sqlite"), ..RelayConfig::default() },
             base: dir.to_path_buf(),
         }
-    }
-}
-
-impl XdmConfig {
-    /// System 1 with fraud-proof window `window` and the defaults of the file format.
-    #[must_use]
-    pub fn with_window(window: u64) -> Self {
-        Self {
-            fraud_proof_window: window,
-            max_gas: default_max_gas(),
-            allow_all_senders: true,
-            proposer: None,
-            challenger: None,
-            sequencer: None,
-        }
-    }
-}
-
-impl IpcConfig {
-    /// System 2 with `validators` (weight 1 each) and the defaults of the file format.
-    #[must_use]
-    pub fn with_validators(validators: Vec<Address>) -> Self {
-        Self {
-            checkpoint_period: default_period(),
-            max_msgs_per_batch: default_max_msgs(),
-            execution_gas: default_execution_gas(),
-            collateral: default_collateral(),
-            child_reserve: default_reserve(),
-            validators,
-            weights: Vec::new(),
-            linked_token: false,
-        }
-    }
-
-    /// Validators sorted by address with their weights (as the contracts require).
-    #[must_use]
-    pub fn validator_set(&self) -> (Vec<Address>, Vec<U256>) {
-        let mut set: Vec<(Address, U256)> = self
-            .validators
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (*a, U256::from(self.weights.get(i).copied().unwrap_or(1))))
-            .collect();
-        set.sort_by_key(|(a, _)| *a);
-        set.into_iter().unzip()
     }
 }
 
@@ -468,52 +314,87 @@ pub fn keys_from_env(var: &str) -> anyhow::Result<Vec<PrivateKeySigner>> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use alloy::primitives::{Address, U256};
+
     use super::*;
 
     const GOOD: &str = r#"
-        [chains.parent]
+        [chains.root]
         rpc_url = "http://127.0.0.1:8547"
         chain_id = 412346
-        [chains.child]
+        [chains.alpha]
         rpc_url = "http://127.0.0.1:8548"
         chain_id = 412347
-        [xdm]
+        finality = 3
+        [chains.beta]
+        rpc_url = "http://127.0.0.1:8549"
+        chain_id = 412348
+        finality = "safe"
+        [[xdm]]
+        parent = "root"
+        child = "alpha"
         fraud_proof_window = 5
-        [ipc]
-        validators = ["0x0000000000000000000000000000000000000002", "0x0000000000000000000000000000000000000001"]
-        weights = [3, 1]
+        [ipc.subnets.alpha]
+        parent = "root"
+        validators = [
+            { address = "0x0000000000000000000000000000000000000002", weight = 3 },
+            { address = "0x0000000000000000000000000000000000000001", url = "http://127.0.0.1:9101" },
+        ]
+        [ipc.subnets.beta]
+        parent = "alpha"
+        checkpoint_period = 7
+        validators = [{ address = "0x0000000000000000000000000000000000000003" }]
     "#;
 
     #[test]
-    fn parses_example_with_defaults() {
+    fn parses_a_tree_with_defaults_succeeds() {
         let c = Config::parse(GOOD).unwrap();
-        assert_eq!(c.chain("child").unwrap().chain_id, 412_347);
+        assert_eq!(c.chain("alpha").unwrap().chain_id, 412_347);
+        assert_eq!(c.chain("root").unwrap().finality, Finality::Finalized);
+        assert_eq!(c.chain("alpha").unwrap().finality, Finality::Confirmations(3));
+        assert_eq!(c.chain("beta").unwrap().finality, Finality::Safe);
         assert_eq!(c.relay.roles, default_roles());
-        let (set, weights) = c.ipc.unwrap().validator_set();
+        assert_eq!(c.xdm[0].up(), "alpha->root");
+        let ipc = c.ipc.unwrap();
+        assert_eq!(ipc.chains(), ["root", "alpha", "beta"]);
+        let (set, weights) = ipc.subnets["alpha"].validator_set();
         assert_eq!(set[0], Address::with_last_byte(1));
         assert_eq!(weights, vec![U256::from(1), U256::from(3)]);
+        assert_eq!(ipc.subnets["beta"].checkpoint_period, 7);
+        assert_eq!(ipc.subnets["beta"].max_msgs_per_batch, 10);
     }
 
     #[test]
-    fn the_committed_example_parses() {
-        let text = include_str!("../../crossnet.example.toml");
+    fn the_committed_example_parses_succeeds() {
+        let text = include_str!("../../../crossnet.example.toml");
         let c = Config::parse(text).unwrap();
-        assert!(c.xdm.is_some() && c.ipc.is_some());
+        assert!(!c.xdm.is_empty() && c.ipc.is_some());
     }
 
     #[test]
-    fn rejects_bad_configs_with_clear_messages() {
+    fn bad_configs_get_clear_messages_reverts() {
+        let two = "[chains.a]\nrpc_url='x'\nchain_id=1\n[chains.b]\nrpc_url='y'\nchain_id=2\n";
         let cases = [
-            ("", "missing [chains.parent]"),
-            ("[chains.parent]\nrpc_url='x'\nchain_id=1\n[chains.child]\nrpc_url='y'\nchain_id=1\n[xdm]\nfraud_proof_window=1", "own chain_id"),
-            ("[chains.parent]\nrpc_url='x'\nchain_id=1\n[chains.child]\nrpc_url='y'\nchain_id=2", "nothing to deploy"),
-            ("[chains.uncle]\nrpc_url='x'\nchain_id=1", "unknown chain role"),
-            ("[chains.parent]\nrpc_url='x'\nchain_id='one'", "invalid type"),
-            ("[chains.parent]\nrpc_url='x'\nchain_id=1\nprivate_key='0x01'", "unknown field"),
-            ("[chains.parent]\nrpc_url='x'\nchain_id=1\n[chains.child]\nrpc_url='y'\nchain_id=2\n[ipc]\nvalidators=[]", "at least one validator"),
+            (String::new(), "nothing to deploy"),
+            (format!("{two}[[xdm]]\nparent='a'\nchild='c'\nfraud_proof_window=1"), "no [chains.c]"),
+            (
+                format!("{two}[[xdm]]\nparent='a'\nchild='b'\nfraud_proof_window=0"),
+                "at least 1 second",
+            ),
+            (
+                "[chains.a]\nrpc_url='x'\nchain_id=1\n[chains.b]\nrpc_url='y'\nchain_id=1\n".into(),
+                "own chain_id",
+            ),
+            (two.to_owned(), "nothing to deploy"),
+            ("[chains.a]\nrpc_url='x'\nchain_id='one'".into(), "invalid type"),
+            ("[chains.a]\nrpc_url='x'\nchain_id=1\nfinality='soon'".into(), "confirmations"),
+            ("[chains.a]\nrpc_url='x'\nchain_id=1\nprivate_key='0x01'".into(), "unknown field"),
+            (format!("{two}[ipc.subnets.b]\nparent='a'\nvalidators=[]"), "at least one validator"),
+            (format!("{two}[ipc.subnets.b]\nparent='z'\nvalidators=[]"), "no [chains.z]"),
+            (format!("{two}[xdm]\nparent='a'\nchild='b'\nfraud_proof_window=1"), "invalid type"),
         ];
         for (text, expected) in cases {
-            let err = format!("{:#}", Config::parse(text).unwrap_err());
+            let err = format!("{:#}", Config::parse(&text).unwrap_err());
             assert!(err.contains(expected), "{text:?}: {err}");
         }
     }
