@@ -15,8 +15,8 @@ use alloy::primitives::{keccak256, Address, Bytes, U256};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolCall;
 use common::{
-    address, call, cast_keystore, crossnet, hex_key, key, operator_keys, record, rpc, send,
-    temp_dir, text, wasm_dir, Devnode, DEV, DEV_KEY,
+    address, call, cast_keystore, crossnet, key, operator_keys, record, rpc, send, temp_dir, text,
+    validators_toml, wasm_dir, Devnode, ValidatorProcess, DEV, DEV_KEY,
 };
 use serde_json::{json, Value};
 
@@ -29,16 +29,14 @@ alloy::sol! {
     function fund(SubnetID subnet_id, FvmAddress to) external payable;
 }
 
-fn config(
-    dir: &Path,
-    file: &str,
+/// The topology: system 1 and a child subnet with `validators` (publishing at `urls`).
+fn topology(
     parent: &str,
     child: &str,
-    validators: &[PrivateKeySigner],
-) -> PathBuf {
-    let set: Vec<String> =
-        validators.iter().map(|v| format!("{{ address = \"{}\" }}", v.address())).collect();
-    let text = format!(
+    validators: &[(Address, u64)],
+    urls: &[(Address, String)],
+) -> String {
+    format!(
         r#"
 wasm_dir = "{wasm}"
 deployer_key = {{ keystore = "keys/deployer", password_file = "keys/password" }}
@@ -55,17 +53,14 @@ fraud_proof_window = 1
 [ipc.subnets.child]
 parent = "parent"
 checkpoint_period = 5
-validators = [{set}]
+validators = {set}
 [relay]
 key = {{ keystore = "keys/relayer", password_env = "CROSSNET_RELAYER_PASSWORD" }}
 poll_interval_ms = 100
 "#,
         wasm = wasm_dir().display(),
-        set = set.join(", ")
-    );
-    let path = dir.join(file);
-    std::fs::write(&path, text).unwrap();
-    path
+        set = validators_toml(validators, urls)
+    )
 }
 
 /// System 1 and 2 deployed by `crossnet deploy` on a `crossnet devnode` with two chains.
@@ -77,6 +72,7 @@ struct Setup {
     parent: String,
     child: String,
     records: (Value, Value),
+    _validators: Vec<ValidatorProcess>,
 }
 
 fn setup(name: &str) -> Setup {
@@ -89,18 +85,26 @@ fn setup(name: &str) -> Setup {
     for url in [&parent, &child] {
         rpc(url, "anvil_setBalance", json!([relayer.address(), "0x3635C9ADC5DEA00000"]));
     }
-    let cfg = config(&dir, "crossnet.toml", &parent, &child, &validators);
+    let set: Vec<(Address, u64)> = validators.iter().map(|v| (v.address(), 1)).collect();
+    let base = topology(&parent, &child, &set, &[]);
+    let cfg = dir.join("crossnet.toml");
+    std::fs::write(&cfg, &base).unwrap();
     // Keys as operators keep them: keystores written by `cast wallet import`, the deployer's
     // password in a file, the relayer's in an environment variable.
-    let mut env = operator_keys(&dir, &relayer);
-    env.push((
-        "CROSSNET_VALIDATOR_KEYS",
-        validators.iter().map(hex_key).collect::<Vec<_>>().join(","),
-    ));
+    let env = operator_keys(&dir, &relayer);
     let first = crossnet(&["deploy", "--config", cfg.to_str().unwrap()], &env);
     assert!(first.status.success(), "deploy failed:\n{}", text(&first));
     let records = (record(&dir, 412_346), record(&dir, 412_347));
-    Setup { devnode, dir, cfg, env, parent, child, records }
+    // Each validator its own process, key and signing log; the relayer learns their URLs.
+    let validators: Vec<ValidatorProcess> = validators
+        .iter()
+        .enumerate()
+        .map(|(i, k)| ValidatorProcess::start(&dir, &base, &format!("validator-{i}"), k))
+        .collect();
+    let urls: Vec<(Address, String)> =
+        validators.iter().map(|v| (v.address, v.url.clone())).collect();
+    std::fs::write(&cfg, topology(&parent, &child, &set, &urls)).unwrap();
+    Setup { devnode, dir, cfg, env, parent, child, records, _validators: validators }
 }
 
 const RECIPIENT: Address = Address::repeat_byte(0x5e);

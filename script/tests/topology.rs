@@ -10,15 +10,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolEvent};
 use common::{
-    address, balance, call, crossnet, hex_key, key, mine, operator_keys, record, send,
-    spawn_crossnet, subnet_of, temp_dir, text, wait_for, wasm_dir, Devnode, DEV,
+    address, balance, call, crossnet, key, mine, operator_keys, record, send, spawn_crossnet,
+    subnet_of, temp_dir, text, validators_toml, wait_for, wasm_dir, Devnode, ValidatorProcess, DEV,
 };
 use serde_json::Value;
 
@@ -47,6 +47,7 @@ struct Net {
     cfg: PathBuf,
     env: Vec<(&'static str, String)>,
     records: Vec<Value>,
+    _validators: Vec<ValidatorProcess>,
 }
 
 impl Net {
@@ -64,16 +65,12 @@ impl Net {
     }
 }
 
-fn validators(name: &str, weights: &[u64], set: &[PrivateKeySigner]) -> String {
-    let entries: Vec<String> = set
-        .iter()
-        .zip(weights)
-        .map(|(k, w)| format!("{{ address = \"{}\", weight = {w} }}", k.address()))
-        .collect();
-    format!("[ipc.subnets.{name}]\nvalidators = [{}]\n", entries.join(", "))
-}
-
-fn config(dir: &Path, urls: &[(u64, String)], keys: &[PrivateKeySigner]) -> PathBuf {
+/// The topology; validators publish at `urls` (none before they run).
+fn config_text(
+    urls: &[(u64, String)],
+    keys: &[PrivateKeySigner],
+    published: &[(Address, String)],
+) -> String {
     let mut text = format!(
         "wasm_dir = \"{}\"\ndeployer_key = {{ keystore = \"keys/deployer\", password_file = \"keys/password\" }}\n",
         wasm_dir().display()
@@ -87,17 +84,22 @@ fn config(dir: &Path, urls: &[(u64, String)], keys: &[PrivateKeySigner]) -> Path
         ));
     }
     // Each subnet its own validators, weights and period.
-    text.push_str(&validators("alpha", &[1, 1, 1], &keys[0..3]).replace(
-        "[ipc.subnets.alpha]\n",
-        "[ipc.subnets.alpha]\nparent = \"root\"\ncheckpoint_period = 4\n",
+    let set = |range: std::ops::Range<usize>, weights: &[u64]| {
+        let set: Vec<(Address, u64)> =
+            keys[range].iter().zip(weights).map(|(k, w)| (k.address(), *w)).collect();
+        validators_toml(&set, published)
+    };
+    text.push_str(&format!(
+        "[ipc.subnets.alpha]\nparent = \"root\"\ncheckpoint_period = 4\nvalidators = {}\n",
+        set(0..3, &[1, 1, 1])
     ));
-    text.push_str(&validators("beta", &[3, 1, 1, 1], &keys[1..5]).replace(
-        "[ipc.subnets.beta]\n",
-        "[ipc.subnets.beta]\nparent = \"root\"\ncheckpoint_period = 6\nmax_msgs_per_batch = 4\n",
+    text.push_str(&format!(
+        "[ipc.subnets.beta]\nparent = \"root\"\ncheckpoint_period = 6\nmax_msgs_per_batch = 4\nvalidators = {}\n",
+        set(1..5, &[3, 1, 1, 1])
     ));
-    text.push_str(&validators("gamma", &[1, 2], &keys[3..5]).replace(
-        "[ipc.subnets.gamma]\n",
-        "[ipc.subnets.gamma]\nparent = \"alpha\"\ncheckpoint_period = 5\n",
+    text.push_str(&format!(
+        "[ipc.subnets.gamma]\nparent = \"alpha\"\ncheckpoint_period = 5\nvalidators = {}\n",
+        set(3..5, &[1, 2])
     ));
     for controller in ["alpha", "gamma"] {
         text.push_str(&format!(
@@ -107,9 +109,7 @@ fn config(dir: &Path, urls: &[(u64, String)], keys: &[PrivateKeySigner]) -> Path
     text.push_str(
         "[relay]\nkey = { keystore = \"keys/relayer\", password_env = \"CROSSNET_RELAYER_PASSWORD\" }\npoll_interval_ms = 100\n",
     );
-    let path = dir.join("crossnet.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    text
 }
 
 fn setup() -> Net {
@@ -129,13 +129,23 @@ fn setup() -> Net {
         );
     }
     let keys: Vec<PrivateKeySigner> = (1..=5).map(|i| key(&format!("topology v{i}"))).collect();
-    let cfg = config(&dir, &devnode.urls, &keys);
-    let mut env = operator_keys(&dir, &relayer);
-    env.push(("CROSSNET_VALIDATOR_KEYS", keys.iter().map(hex_key).collect::<Vec<_>>().join(",")));
+    let base = config_text(&devnode.urls, &keys, &[]);
+    let cfg = dir.join("crossnet.toml");
+    std::fs::write(&cfg, &base).unwrap();
+    let env = operator_keys(&dir, &relayer);
     let out = crossnet(&["deploy", "--config", cfg.to_str().unwrap()], &env);
     assert!(out.status.success(), "deploy failed:\n{}", text(&out));
     let records = CHAINS.iter().map(|(_, id)| record(&dir, *id)).collect();
-    Net { devnode, dir, cfg, env, records }
+    // Five validators, each its own process; each signs for the subnets whose set holds it.
+    let validators: Vec<ValidatorProcess> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| ValidatorProcess::start(&dir, &base, &format!("v{i}"), k))
+        .collect();
+    let published: Vec<(Address, String)> =
+        validators.iter().map(|v| (v.address, v.url.clone())).collect();
+    std::fs::write(&cfg, config_text(&devnode.urls, &keys, &published)).unwrap();
+    Net { devnode, dir, cfg, env, records, _validators: validators }
 }
 
 /// A system 1 message from `from` to `to` (one of them the root); returns the destination

@@ -5,8 +5,10 @@
 //!   messenger's origin); system 2 parent finalities down and checkpoints up every edge of the
 //!   tree, and postbox propagation.
 //! * **proposer**: appends child state roots to the state-commitment chain.
-//! * **signer**: signs checkpoints and parent finalities with the validator keys (the relayer
-//!   of the same daemon carries the signatures).
+//!
+//! It holds no validator key: checkpoints and parent finalities are signed by the validators
+//! (`crossnet validator`, one process per key), who publish their signatures; the relayer
+//! collects them and submits statements signed by more than 2/3 of a subnet's weight.
 //!
 //! Progress lives in SQLite (see [`crate::store`]): scan cursors, proposed batches and each
 //! message's lifecycle. Every delivery re-reads the destination chain first (replay maps,
@@ -21,8 +23,9 @@ use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context as _};
 
 use crate::client::Client;
-use crate::config::{keys_from_env, Config, Role};
-use crate::roles::{ipc, xdm, Delivery, Roles};
+use crate::config::{Config, Role};
+use crate::edge::Edge;
+use crate::roles::{ipc, xdm, Collector, Delivery, Roles};
 use crate::store::Store;
 
 /// The daemon: roles, deployments and store.
@@ -34,37 +37,29 @@ pub struct Daemon {
     /// System 1 pairs.
     pub xdm: Vec<xdm::Xdm>,
     /// System 2 edges.
-    pub edges: Vec<ipc::Edge>,
+    pub edges: Vec<Edge>,
     /// The store.
     pub store: Store,
 }
 
 impl Daemon {
-    /// Connects every chain and opens the store.
+    /// Connects every chain with the relayer key of the config and opens the store.
     ///
     /// # Errors
-    /// Missing keys, unreachable chains, missing deployments.
+    /// A missing key, unreachable chains, missing deployments.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
         let key = config.relayer_key()?;
-        let validators = if config.relay.roles.contains(&Role::Signer) && config.ipc.is_some() {
-            keys_from_env(&config.relay.validator_keys_env)?
-        } else {
-            Vec::new()
-        };
-        Self::with_keys(config, key, validators).await
+        Self::with_key(config, key).await
     }
 
-    /// Connects every chain with the relayer `key` and opens the store; `validators` sign.
+    /// Connects every chain with the relayer `key` and opens the store.
     ///
     /// # Errors
     /// Unreachable chains, missing deployments.
-    pub async fn with_keys(
-        config: Config,
-        key: PrivateKeySigner,
-        validators: Vec<PrivateKeySigner>,
-    ) -> anyhow::Result<Self> {
+    pub async fn with_key(config: Config, key: PrivateKeySigner) -> anyhow::Result<Self> {
         let records = crate::deployment::records(&config)?;
-        let mut roles = Roles { chains: BTreeMap::new(), validators };
+        let timeout = Duration::from_millis(config.relay.validator_timeout_ms);
+        let mut roles = Roles { chains: BTreeMap::new(), collector: Collector::new(timeout) };
         for (name, chain) in &config.chains {
             let client = Client::connect(&chain.rpc_url, chain.chain_id, key.clone())
                 .await
@@ -77,17 +72,17 @@ impl Daemon {
             .map(|pair| xdm::Xdm::from_records(pair, &records))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let edges = match &config.ipc {
-            Some(ipc_config) => ipc::edges(&records, ipc_config)?,
+            Some(ipc_config) => crate::edge::edges(&records, ipc_config)?,
             None => Vec::new(),
         };
-        if !edges.is_empty()
-            && config.relay.roles.contains(&Role::Relayer)
-            && !config.relay.roles.contains(&Role::Signer)
-        {
-            bail!(
-                "the IPC relayer carries signatures gathered in-process: run the signer role in \
-                 the same daemon (relay.roles = [\"relayer\", \"signer\", ...])"
-            );
+        if config.relay.roles.contains(&Role::Relayer) {
+            if let Some(edge) = edges.iter().find(|e| e.published().is_empty()) {
+                bail!(
+                    "subnet {}: no validator has a `url`, so no signatures can be collected for \
+                     it (give each validator the address its `crossnet validator` listens on)",
+                    edge.child
+                );
+            }
         }
         let store = Store::open(&config.database())?;
         Ok(Self { config, roles, xdm, edges, store })

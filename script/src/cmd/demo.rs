@@ -44,6 +44,7 @@ use crossnet_relayer::deploy;
 use crossnet_relayer::deployment::keys;
 use crossnet_relayer::deployment::Deployment;
 use crossnet_relayer::store::{Status, Store};
+use crossnet_relayer::validator::local::LocalValidators;
 
 /// `crossnet demo` options.
 #[derive(Debug, clap::Args)]
@@ -297,22 +298,31 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
     };
     let (p_rec, c_rec, g_rec) = (rec("parent")?, rec("child")?, rec("grandchild")?);
 
-    // The relay daemon on its own thread (its SQLite connection stays there).
+    // The validators: one task each, with its own key, signing log and endpoint; they read
+    // the chains themselves and share nothing.
+    let local =
+        LocalValidators::start(&config, &validators, &dir, Duration::from_millis(200)).await?;
+    local.publish_to(&mut config);
+    for (address, url) in &local.urls {
+        println!("  validator {address} signs final statements, serves them at {url}");
+    }
+
+    // The relay daemon on its own thread (its SQLite connection stays there), with the
+    // relayer's key only: it collects the validators' signatures.
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let daemon_config = config.clone();
     let daemon_key = relayer.clone();
-    let daemon_validators = validators.clone();
     let daemon = std::thread::spawn(move || -> anyhow::Result<()> {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         rt.block_on(async move {
-            let d = Daemon::with_keys(daemon_config, daemon_key, daemon_validators).await?;
+            let d = Daemon::with_key(daemon_config, daemon_key).await?;
             d.run_until(async {
                 let _ = stop_rx.await;
             })
             .await
         })
     });
-    println!("  relay daemon started (relayer {}, 3 validators)", relayer.address());
+    println!("  relay daemon started (relayer {}, no validator key)", relayer.address());
 
     let db = config.database();
     let as_user = |i: usize, key: &PrivateKeySigner| {
@@ -326,7 +336,9 @@ async fn demo(args: &Args, urls: &[String], embedded: bool) -> anyhow::Result<()
     )
     .await;
     let _ = stop_tx.send(());
-    match daemon.join() {
+    let joined = daemon.join();
+    local.stop().await;
+    match joined {
         Ok(r) => r?,
         Err(_) => bail!("the relay daemon panicked"),
     }

@@ -270,3 +270,127 @@ pub fn cast_keystore(
     assert!(path.is_file(), "cast wrote no {}", path.display());
     path
 }
+
+/// A validator set as TOML: `{ address, weight, url }` entries, `url` where `urls` has one.
+pub fn validators_toml(set: &[(Address, u64)], urls: &[(Address, String)]) -> String {
+    let entries: Vec<String> = set
+        .iter()
+        .map(|(address, weight)| match urls.iter().find(|(a, _)| a == address) {
+            Some((_, url)) => {
+                format!("{{ address = \"{address}\", weight = {weight}, url = \"{url}\" }}")
+            }
+            None => format!("{{ address = \"{address}\", weight = {weight} }}"),
+        })
+        .collect();
+    format!("[{}]", entries.join(", "))
+}
+
+/// A GET over plain HTTP/1.1: (status code, body).
+pub fn http_get(url: &str) -> (u16, String) {
+    let rest = url.trim_start_matches("http://");
+    let (addr, path) =
+        rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+        .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, body.to_owned())
+}
+
+/// `crossnet validator` as a process: its own config (the topology plus a `[validator]`
+/// section), its own keystore and signing log.
+pub struct ValidatorProcess {
+    pub address: Address,
+    pub config: PathBuf,
+    pub url: String,
+    pub log: PathBuf,
+    child: Option<Child>,
+}
+
+impl ValidatorProcess {
+    /// Writes `dir/<name>.toml`, the topology `base` with a `[validator]` section whose key is
+    /// a `cast` keystore `dir/keys/<name>` (password in `dir/keys/password`), and starts it on
+    /// a free port.
+    pub fn start(dir: &Path, base: &str, name: &str, key: &PrivateKeySigner) -> Self {
+        let keys = dir.join("keys");
+        std::fs::create_dir_all(&keys).unwrap();
+        if !keys.join("password").is_file() {
+            std::fs::write(keys.join("password"), "deployer secret\n").unwrap();
+        }
+        cast_keystore(&keys, name, &hex_key(key), "deployer secret");
+        let config = dir.join(format!("{name}.toml"));
+        let section = |listen: &str| {
+            format!(
+                "{base}\n[validator]\nkey = {{ keystore = \"keys/{name}\", password_file = \"keys/password\" }}\nlisten = \"{listen}\"\ndatabase = \"{name}.sqlite\"\npoll_interval_ms = 100\n"
+            )
+        };
+        std::fs::write(&config, section("127.0.0.1:0")).unwrap();
+        let log = dir.join(format!("{name}.log"));
+        let mut v = Self { address: key.address(), config, url: String::new(), log, child: None };
+        v.spawn();
+        // Restarts listen where relayers were told to look.
+        let listen = v.url.trim_start_matches("http://").to_owned();
+        std::fs::write(&v.config, section(&listen)).unwrap();
+        v
+    }
+
+    fn spawn(&mut self) {
+        let err = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crossnet"))
+            .args(["validator", "--config", self.config.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(err)
+            .spawn()
+            .expect("spawn crossnet validator");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = lines.next().and_then(Result::ok).unwrap_or_else(|| {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            panic!("crossnet validator exited before listening:\n{log}")
+        });
+        let url = line.split_whitespace().last().unwrap_or_default().to_owned();
+        assert!(url.starts_with("http://"), "unexpected banner {line:?}");
+        std::thread::spawn(move || for _ in lines {});
+        self.url = url;
+        self.child = Some(child);
+    }
+
+    /// Kills it (SIGKILL: no clean shutdown) and waits.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again with the same config, key, port and signing log.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    /// What it serves for `kind` and `verifier` above `after`.
+    pub fn signatures(&self, kind: &str, verifier: Address, after: u64) -> Vec<Value> {
+        let (status, body) =
+            http_get(&format!("{}/v1/signatures/{kind}/{verifier}?after={after}", self.url));
+        assert_eq!(status, 200, "{body}");
+        let page: Value = serde_json::from_str(&body).unwrap();
+        page["signatures"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Its `/v1/health` answer.
+    pub fn health(&self) -> Value {
+        let (status, body) = http_get(&format!("{}/v1/health", self.url));
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+impl Drop for ValidatorProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

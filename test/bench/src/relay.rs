@@ -20,6 +20,7 @@ use crossnet_relayer::config::{ChainConfig, Config, IpcConfig, SubnetConfig, Xdm
 use crossnet_relayer::daemon::Daemon;
 use crossnet_relayer::deployment::keys;
 use crossnet_relayer::store::{Status, Store};
+use crossnet_relayer::validator::local::LocalValidators;
 
 sol! {
     function sendMessage(address target, bytes message, uint32 gas_limit) external;
@@ -127,7 +128,11 @@ async fn bench(
     let parent_gateway = find("parent")?.address(keys::GATEWAY)?;
     let child_gateway = find("child")?.address(keys::GATEWAY)?;
     let child_id = find("child")?.subnet.clone().context("child subnet")?;
-    let daemon = Daemon::with_keys(config, relayer, validators).await?;
+    // Validators as tasks (own keys, logs and endpoints); the daemon collects their signatures.
+    let local =
+        LocalValidators::start(&config, &validators, dir, Duration::from_millis(50)).await?;
+    local.publish_to(&mut config);
+    let daemon = Daemon::with_key(config, relayer).await?;
     let target = Address::repeat_byte(0x7a);
     let fvm = crossnet_sdk::ipc::FvmAddress::from_evm(target);
     let to = FvmAddress { addrType: fvm.addrType, payload: fvm.payload };
@@ -250,5 +255,6 @@ async fn bench(
          {}s window, system 2 child->parent waits for checkpoint boundaries)",
         args.window
     );
+    local.stop().await;
     Ok(())
 }

@@ -51,6 +51,10 @@ pub struct SubnetConfig {
     /// Messages per bottom-up batch (a full batch is cut early).
     #[serde(default = "default_max_msgs")]
     pub max_msgs_per_batch: u64,
+    /// Most top-down messages one parent finality carries (part of the rule by which the
+    /// validators build finalities, so the same for all of them).
+    #[serde(default = "default_finality_msgs")]
+    pub max_msgs_per_finality: u64,
     /// Its validators.
     pub validators: Vec<ValidatorEntry>,
 }
@@ -86,6 +90,9 @@ const fn default_period() -> u64 {
 const fn default_max_msgs() -> u64 {
     10
 }
+const fn default_finality_msgs() -> u64 {
+    32
+}
 const fn default_execution_gas() -> u64 {
     3_000_000
 }
@@ -120,6 +127,7 @@ impl SubnetConfig {
             parent: parent.to_owned(),
             checkpoint_period: default_period(),
             max_msgs_per_batch: default_max_msgs(),
+            max_msgs_per_finality: default_finality_msgs(),
             validators: validators
                 .iter()
                 .map(|a| ValidatorEntry { address: *a, weight: 1, url: None })
@@ -202,8 +210,14 @@ impl IpcConfig {
             if self.depth(name) > self.subnets.len() || subnet.parent == *name {
                 bail!("{at}: the subnet tree has a cycle through {name}");
             }
-            if subnet.checkpoint_period == 0 || subnet.max_msgs_per_batch == 0 {
-                bail!("{at}: checkpoint_period and max_msgs_per_batch must be positive");
+            if subnet.checkpoint_period == 0
+                || subnet.max_msgs_per_batch == 0
+                || subnet.max_msgs_per_finality == 0
+            {
+                bail!(
+                    "{at}: checkpoint_period, max_msgs_per_batch and max_msgs_per_finality must \
+                     be positive"
+                );
             }
             if subnet.validators.is_empty() {
                 bail!("{at}: validators must name at least one validator");

@@ -25,7 +25,7 @@ use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
 use crate::artifacts::Artifacts;
-use crate::keys::{parse_key, KeySource};
+use crate::keys::KeySource;
 
 /// Where the built programs are looked for when neither the config nor the command line says.
 pub const DEFAULT_WASM_DIR: &str = "./target/wasm";
@@ -56,6 +56,9 @@ pub struct Config {
     /// The relay daemon.
     #[serde(default)]
     pub relay: RelayConfig,
+    /// The validator this file configures (`crossnet validator`): one key.
+    #[serde(default)]
+    pub validator: Option<ValidatorConfig>,
     /// Directory of the config file (set when loading).
     #[serde(skip)]
     pub base: PathBuf,
@@ -65,7 +68,7 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelayConfig {
-    /// The roles this daemon runs: `relayer`, `proposer`, `signer`.
+    /// The roles this daemon runs: `relayer`, `proposer`.
     #[serde(default = "default_roles")]
     pub roles: Vec<Role>,
     /// The SQLite file holding cursors and message lifecycles (relative to the config file).
@@ -75,9 +78,9 @@ pub struct RelayConfig {
     /// `CROSSNET_RELAYER_KEY`).
     #[serde(default = "default_relayer_key")]
     pub key: KeySource,
-    /// Environment variable holding the validator keys (comma-separated hex) the signer uses.
-    #[serde(default = "default_validator_env")]
-    pub validator_keys_env: String,
+    /// Milliseconds a validator has to answer a request for its signatures.
+    #[serde(default = "default_validator_timeout")]
+    pub validator_timeout_ms: u64,
     /// Milliseconds between polls.
     #[serde(default = "default_poll")]
     pub poll_interval_ms: u64,
@@ -96,7 +99,7 @@ impl Default for RelayConfig {
             roles: default_roles(),
             database: default_database(),
             key: default_relayer_key(),
-            validator_keys_env: default_validator_env(),
+            validator_timeout_ms: default_validator_timeout(),
             poll_interval_ms: default_poll(),
             propose_every_secs: 0,
             max_attempts: default_attempts(),
@@ -113,8 +116,23 @@ pub enum Role {
     Relayer,
     /// Appends child state roots to the state-commitment chain.
     Proposer,
-    /// Signs IPC checkpoints and parent finalities with validator keys.
-    Signer,
+}
+
+/// `[validator]`: one validator of the subnets whose sets hold its key's address.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidatorConfig {
+    /// Its key (the only one it holds).
+    pub key: KeySource,
+    /// Where it serves its signatures (port 0: any free port, printed at start).
+    #[serde(default = "default_listen")]
+    pub listen: std::net::SocketAddr,
+    /// Its signing log (relative to the config file).
+    #[serde(default = "default_validator_database")]
+    pub database: PathBuf,
+    /// Milliseconds between passes.
+    #[serde(default = "default_poll")]
+    pub poll_interval_ms: u64,
 }
 
 fn default_deployments() -> PathBuf {
@@ -126,14 +144,20 @@ fn default_deployer_key() -> KeySource {
 fn default_relayer_key() -> KeySource {
     KeySource::env("CROSSNET_RELAYER_KEY")
 }
-fn default_validator_env() -> String {
-    "CROSSNET_VALIDATOR_KEYS".into()
+const fn default_validator_timeout() -> u64 {
+    2_000
+}
+fn default_listen() -> std::net::SocketAddr {
+    std::net::SocketAddr::from(([127, 0, 0, 1], 9100))
+}
+fn default_validator_database() -> PathBuf {
+    PathBuf::from("crossnet-validator.sqlite")
 }
 fn default_database() -> PathBuf {
     PathBuf::from("crossnet-relay.sqlite")
 }
 fn default_roles() -> Vec<Role> {
-    vec![Role::Relayer, Role::Proposer, Role::Signer]
+    vec![Role::Relayer, Role::Proposer]
 }
 const fn default_poll() -> u64 {
     500
@@ -183,6 +207,9 @@ impl Config {
         }
         self.deployer_key.check("deployer_key")?;
         self.relay.key.check("relay.key")?;
+        if let Some(validator) = &self.validator {
+            validator.key.check("validator.key")?;
+        }
         let is_chain = |name: &str| self.chains.contains_key(name);
         xdm::check(&self.xdm, is_chain)?;
         if let Some(ipc) = &self.ipc {
@@ -268,6 +295,15 @@ impl Config {
         self.relay.key.load(&self.base).context("relay.key")
     }
 
+    /// The validator's key.
+    ///
+    /// # Errors
+    /// No `[validator]` section; as [`KeySource::load`].
+    pub fn validator_key(&self) -> anyhow::Result<PrivateKeySigner> {
+        let validator = self.validator.as_ref().context("the config has no [validator] section")?;
+        validator.key.load(&self.base).context("validator.key")
+    }
+
     /// The relay database.
     #[must_use]
     pub fn database(&self) -> PathBuf {
@@ -289,26 +325,10 @@ impl Config {
             xdm: Vec::new(),
             ipc: None,
             relay: RelayConfig { database: dir.join("relay.sqlite"), ..RelayConfig::default() },
+            validator: None,
             base: dir.to_path_buf(),
         }
     }
-}
-
-/// The keys in environment variable `var` (comma-separated hex).
-///
-/// # Errors
-/// When the variable is unset or holds a bad key.
-pub fn keys_from_env(var: &str) -> anyhow::Result<Vec<PrivateKeySigner>> {
-    let value = std::env::var(var).with_context(|| {
-        format!("environment variable {var} is not set (comma-separated hex private keys)")
-    })?;
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .enumerate()
-        .map(|(i, k)| parse_key(k).with_context(|| format!("{var}: key #{}", i + 1)))
-        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ use anyhow::Context as _;
 
 use alloy::primitives::{Address, U256};
 use alloy::rpc::types::TransactionReceipt;
-use alloy::signers::local::PrivateKeySigner;
 
 use crate::client::{Client, TxError};
 use crate::store::Store;
@@ -33,14 +32,14 @@ pub struct Delivery {
     pub proof_time: Option<Duration>,
 }
 
-/// The clients the roles sign with: every chain of the config by name, with the relayer key
-/// (which is also the proposer's).
+/// What the roles work with: every chain of the config by name, with the relayer key (which
+/// is also the proposer's), and the collector of validator signatures.
 #[derive(Clone, Debug, Default)]
 pub struct Roles {
     /// Chains by name.
     pub chains: BTreeMap<String, Client>,
-    /// Validator keys (signer role).
-    pub validators: Vec<PrivateKeySigner>,
+    /// Fetches what validators published.
+    pub collector: Collector,
 }
 
 impl Roles {
@@ -50,6 +49,41 @@ impl Roles {
     /// A chain the config does not name.
     pub fn chain(&self, name: &str) -> anyhow::Result<&Client> {
         self.chains.get(name).with_context(|| format!("no chain {name} in the config"))
+    }
+
+    /// The clients of chains `a` and `b`.
+    ///
+    /// # Errors
+    /// A chain the config does not name.
+    pub fn pair(&self, a: &str, b: &str) -> anyhow::Result<(&Client, &Client)> {
+        Ok((self.chain(a)?, self.chain(b)?))
+    }
+}
+
+/// Collects validator signatures over HTTP.
+#[derive(Clone, Debug, Default)]
+pub struct Collector {
+    http: alloy::transports::http::reqwest::Client,
+    timeout: Duration,
+}
+
+impl Collector {
+    /// A collector giving each validator `timeout` to answer.
+    #[must_use]
+    pub fn new(timeout: Duration) -> Self {
+        Self { http: alloy::transports::http::reqwest::Client::new(), timeout }
+    }
+
+    /// What `validators` published of `kind` for `verifier` above `after`.
+    pub async fn collect(
+        &self,
+        validators: &[(Address, String)],
+        kind: crate::statement::Kind,
+        verifier: Address,
+        after: u64,
+    ) -> Vec<crate::signatures::Collected> {
+        let timeout = if self.timeout.is_zero() { Duration::from_secs(2) } else { self.timeout };
+        crate::signatures::collect(&self.http, validators, kind, verifier, after, timeout).await
     }
 }
 

@@ -83,7 +83,7 @@ impl Xdm {
     }
 
     fn clients<'a>(&self, roles: &'a Roles) -> anyhow::Result<(&'a Client, &'a Client)> {
-        Ok((roles.chain(&self.parent)?, roles.chain(&self.child)?))
+        roles.pair(&self.parent, &self.child)
     }
 }
 
