@@ -35,6 +35,8 @@ pub struct Edge {
     pub max_msgs: u64,
     /// Most messages per parent finality.
     pub max_finality_msgs: u64,
+    /// Parent blocks between parent finalities.
+    pub finality_period: u64,
     /// The child's validators as configured (address, weight, where they publish).
     pub validators: Vec<ValidatorEntry>,
 }
@@ -88,6 +90,7 @@ pub fn edges(records: &BTreeMap<String, Deployment>, ipc: &IpcConfig) -> anyhow:
             period: subnet.checkpoint_period,
             max_msgs: subnet.max_msgs_per_batch,
             max_finality_msgs: subnet.max_msgs_per_finality,
+            finality_period: subnet.finality_period,
             validators: subnet.validators.clone(),
         });
     }

@@ -10,10 +10,11 @@
 //!   [`CheckpointBatcher`] replays the gateway's events into that sequence.
 //! * **Parent finalities** of a child subnet cover the parent's top-down messages for it (by
 //!   nonce) and the actor's `SubnetConfigured` events, in order: each finality commits the
-//!   first parent block `H` after the previous finality's that holds uncovered items, and
-//!   carries the configurations emitted up to `H` and at most `max_msgs` messages emitted up
-//!   to `H`; what does not fit goes into the next one (at `H + 1` or later). Blocks with
-//!   nothing to cover get no finality. [`FinalitySequence`] builds that sequence.
+//!   first parent block `H` after the previous finality's, on the grid of `period` blocks, at
+//!   or after the first uncovered item, and carries the configurations emitted up to `H` and
+//!   at most `max_msgs` messages emitted up to `H`; what does not fit goes into the next one.
+//!   Grid points with nothing to cover get no finality. [`FinalitySequence`] builds that
+//!   sequence.
 //!
 //! Both depend only on blocks at or below the chain's final head, so a statement never covers
 //! data a reorganisation can take back.
@@ -149,17 +150,27 @@ pub struct FinalityDraft {
 #[derive(Debug, Clone, Default)]
 pub struct FinalitySequence {
     max_msgs: usize,
+    period: u64,
     /// Top-down messages for the child: (parent block, envelope), by nonce.
     msgs: Vec<(u64, IpcEnvelope)>,
     /// Configurations: (parent block, config), in order.
     configs: Vec<(u64, SubnetConfig)>,
+    /// The height of the last finality pruned away (the next one is above it).
+    pruned: u64,
 }
 
 impl FinalitySequence {
-    /// A sequence carrying at most `max_msgs` messages per finality.
+    /// A sequence carrying at most `max_msgs` messages per finality, committing parent
+    /// blocks that are multiples of `period`.
     #[must_use]
-    pub fn new(max_msgs: usize) -> Self {
-        Self { max_msgs: max_msgs.max(1), msgs: Vec::new(), configs: Vec::new() }
+    pub fn new(max_msgs: usize, period: u64) -> Self {
+        Self {
+            max_msgs: max_msgs.max(1),
+            period: period.max(1),
+            msgs: Vec::new(),
+            configs: Vec::new(),
+            pruned: 0,
+        }
     }
 
     /// A `NewTopDownMessage` for the child, sent at parent block `block` (in nonce order).
@@ -175,7 +186,7 @@ impl FinalitySequence {
     /// The finalities whose height is at most `up_to`, in order.
     #[must_use]
     pub fn drafts(&self, up_to: u64) -> Vec<FinalityDraft> {
-        let (mut i, mut j, mut previous) = (0usize, 0usize, 0u64);
+        let (mut i, mut j, mut previous) = (0usize, 0usize, self.pruned);
         let mut out = Vec::new();
         loop {
             let next = match (self.msgs.get(i), self.configs.get(j)) {
@@ -184,13 +195,12 @@ impl FinalitySequence {
                 (None, Some((c, _))) => *c,
                 (Some((m, _)), Some((c, _))) => (*m).min(*c),
             };
-            let height = next.max(previous + 1);
+            let height = next.max(previous + 1).div_ceil(self.period) * self.period;
             if height > up_to {
                 break;
             }
             let mut draft = FinalityDraft { height, configs: Vec::new(), msgs: Vec::new() };
-            while let Some((block, config)) = self.configs.get(j).filter(|(b, _)| *b <= height) {
-                let _ = block;
+            while let Some((_, config)) = self.configs.get(j).filter(|(b, _)| *b <= height) {
                 draft.configs.push(config.clone());
                 j += 1;
             }
@@ -204,6 +214,20 @@ impl FinalitySequence {
             out.push(draft);
         }
         out
+    }
+}
+
+impl FinalitySequence {
+    /// Forgets the finalities at or below `height` (committed on the child) and what they
+    /// carried; the ones after are unchanged.
+    pub fn prune(&mut self, height: u64) {
+        let done = self.drafts(height);
+        let Some(last) = done.last() else { return };
+        let msgs: usize = done.iter().map(|d| d.msgs.len()).sum();
+        let configs: usize = done.iter().map(|d| d.configs.len()).sum();
+        self.msgs.drain(..msgs);
+        self.configs.drain(..configs);
+        self.pruned = last.height;
     }
 }
 
@@ -313,7 +337,7 @@ mod tests {
 
     #[test]
     fn finalities_cover_items_in_order_and_carry_overflow_succeeds() {
-        let mut s = FinalitySequence::new(2);
+        let mut s = FinalitySequence::new(2, 1);
         for (block, nonce) in [(4, 0), (4, 1), (4, 2), (9, 3)] {
             s.message(block, env(nonce));
         }
@@ -327,7 +351,24 @@ mod tests {
         );
         // Only final blocks: nothing past `up_to`, and the prefix is the same.
         assert_eq!(s.drafts(5), drafts[..2].to_vec());
-        assert!(FinalitySequence::new(2).drafts(100).is_empty());
+        assert!(FinalitySequence::new(2, 1).drafts(100).is_empty());
+        // Pruning what the child committed leaves the rest as it was.
+        let mut pruned = s.clone();
+        pruned.prune(5);
+        assert_eq!(pruned.drafts(100), drafts[2..].to_vec());
+        pruned.prune(6);
+        pruned.prune(6);
+        assert_eq!(pruned.drafts(100), drafts[3..].to_vec());
+        // On a grid of 5 blocks: two messages at 5; the overflow, the config and message 3 at 10.
+        let mut grid = FinalitySequence::new(2, 5);
+        for (block, nonce) in [(4, 0), (4, 1), (4, 2), (9, 3)] {
+            grid.message(block, env(nonce));
+        }
+        grid.config(6, SubnetConfig { configurationNumber: 1, ..Default::default() });
+        let summary: Vec<(u64, Vec<u64>, usize)> =
+            grid.drafts(100).iter().map(|d| (d.height, nonces(&d.msgs), d.configs.len())).collect();
+        assert_eq!(summary, vec![(5, vec![0, 1], 0), (10, vec![2, 3], 1)]);
+        assert_eq!(grid.drafts(9).len(), 1, "a grid point above the final head waits");
     }
 
     #[test]

@@ -55,6 +55,10 @@ pub struct SubnetConfig {
     /// validators build finalities, so the same for all of them).
     #[serde(default = "default_finality_msgs")]
     pub max_msgs_per_finality: u64,
+    /// Parent finalities commit parent blocks that are multiples of this (1: any block with
+    /// something to carry; more batches more messages per finality at the cost of latency).
+    #[serde(default = "one")]
+    pub finality_period: u64,
     /// Its validators.
     pub validators: Vec<ValidatorEntry>,
 }
@@ -128,6 +132,7 @@ impl SubnetConfig {
             checkpoint_period: default_period(),
             max_msgs_per_batch: default_max_msgs(),
             max_msgs_per_finality: default_finality_msgs(),
+            finality_period: 1,
             validators: validators
                 .iter()
                 .map(|a| ValidatorEntry { address: *a, weight: 1, url: None })
@@ -213,10 +218,11 @@ impl IpcConfig {
             if subnet.checkpoint_period == 0
                 || subnet.max_msgs_per_batch == 0
                 || subnet.max_msgs_per_finality == 0
+                || subnet.finality_period == 0
             {
                 bail!(
-                    "{at}: checkpoint_period, max_msgs_per_batch and max_msgs_per_finality must \
-                     be positive"
+                    "{at}: checkpoint_period, max_msgs_per_batch, max_msgs_per_finality and \
+                     finality_period must be positive"
                 );
             }
             if subnet.validators.is_empty() {

@@ -129,51 +129,31 @@ impl SigningLog {
     pub fn sign_once(
         &self,
         statement: &Statement,
-        sign: impl FnOnce(&B256) -> anyhow::Result<Bytes>,
+        sign: impl Fn(&B256) -> anyhow::Result<Bytes>,
     ) -> anyhow::Result<Recorded> {
-        let slot = &statement.slot;
-        let conn = self.conn()?;
-        let earlier: Option<(String, Vec<u8>)> = conn
-            .query_row(
-                "SELECT digest, signature FROM signed
-                 WHERE chain_id = ?1 AND verifier = ?2 AND kind = ?3 AND height = ?4",
-                params![
-                    i64_of(slot.chain_id),
-                    format!("{}", slot.verifier),
-                    slot.kind.as_str(),
-                    i64_of(slot.height)
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((digest, signature)) = earlier {
-            let digest: B256 = digest.parse().context("stored digest")?;
-            if digest == statement.digest {
-                return Ok(Recorded::Again(signature.into()));
-            }
-            conn.execute(
-                "INSERT INTO counters(name, value) VALUES ('refused', 1)
-                 ON CONFLICT(name) DO UPDATE SET value = value + 1",
-                [],
-            )?;
-            return Ok(Recorded::Refused { signed: digest });
+        let mut out = self.sign_all(std::slice::from_ref(statement), sign)?;
+        out.pop().context("one statement in, one result out")
+    }
+
+    /// Signs each of `statements` with `sign` unless its slot holds another statement, and
+    /// records them in one transaction (one sync to disk for the batch): a result per
+    /// statement, in order.
+    ///
+    /// # Errors
+    /// SQLite or signing errors (nothing of the batch is recorded then).
+    pub fn sign_all(
+        &self,
+        statements: &[Statement],
+        sign: impl Fn(&B256) -> anyhow::Result<Bytes>,
+    ) -> anyhow::Result<Vec<Recorded>> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let mut out = Vec::with_capacity(statements.len());
+        for statement in statements {
+            out.push(record(&tx, statement, &sign)?);
         }
-        let signature = sign(&statement.digest)?;
-        conn.execute(
-            "INSERT INTO signed(chain_id, verifier, kind, height, digest, statement, signature, signed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                i64_of(slot.chain_id),
-                format!("{}", slot.verifier),
-                slot.kind.as_str(),
-                i64_of(slot.height),
-                format!("{}", statement.digest),
-                statement.encoded.to_vec(),
-                signature.to_vec(),
-                crate::store::now()
-            ],
-        )?;
-        Ok(Recorded::New(signature))
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Signed statements of `kind` for `verifier` above `after`, by height, at most `limit`.
@@ -236,6 +216,57 @@ impl SigningLog {
             u64::try_from(refused.unwrap_or(0)).unwrap_or_default(),
         ))
     }
+}
+
+/// Signs and records one statement inside the caller's transaction.
+fn record(
+    tx: &rusqlite::Transaction<'_>,
+    statement: &Statement,
+    sign: &impl Fn(&B256) -> anyhow::Result<Bytes>,
+) -> anyhow::Result<Recorded> {
+    let slot = &statement.slot;
+    let key = params![
+        i64_of(slot.chain_id),
+        format!("{}", slot.verifier),
+        slot.kind.as_str(),
+        i64_of(slot.height)
+    ];
+    let earlier: Option<(String, Vec<u8>)> = tx
+        .query_row(
+            "SELECT digest, signature FROM signed
+             WHERE chain_id = ?1 AND verifier = ?2 AND kind = ?3 AND height = ?4",
+            key,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((digest, signature)) = earlier {
+        let digest: B256 = digest.parse().context("stored digest")?;
+        if digest == statement.digest {
+            return Ok(Recorded::Again(signature.into()));
+        }
+        tx.execute(
+            "INSERT INTO counters(name, value) VALUES ('refused', 1)
+             ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            [],
+        )?;
+        return Ok(Recorded::Refused { signed: digest });
+    }
+    let signature = sign(&statement.digest)?;
+    tx.execute(
+        "INSERT INTO signed(chain_id, verifier, kind, height, digest, statement, signature, signed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            i64_of(slot.chain_id),
+            format!("{}", slot.verifier),
+            slot.kind.as_str(),
+            i64_of(slot.height),
+            format!("{}", statement.digest),
+            statement.encoded.to_vec(),
+            signature.to_vec(),
+            crate::store::now()
+        ],
+    )?;
+    Ok(Recorded::New(signature))
 }
 
 #[cfg(test)]

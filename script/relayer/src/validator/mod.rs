@@ -123,7 +123,7 @@ impl Validator {
             let max = usize::try_from(edge.max_finality_msgs).unwrap_or(usize::MAX);
             duties.push(Duty {
                 batcher: CheckpointBatcher::new(edge.period),
-                sequence: FinalitySequence::new(max),
+                sequence: FinalitySequence::new(max, edge.finality_period),
                 edge,
                 parent,
                 child,
@@ -192,32 +192,46 @@ impl Validator {
         }
     }
 
-    /// Signs `statement` unless its slot holds another one; `Some` when signed now.
-    fn sign(&self, statement: &Statement, subnet: &str) -> anyhow::Result<Option<Signed>> {
-        let key = &self.key;
-        let recorded = self.log.sign_once(statement, |digest| {
-            let signature = key.sign_hash_sync(digest).context("signing")?;
-            Ok(Bytes::from(signature.as_bytes().to_vec()))
-        })?;
-        let slot = &statement.slot;
-        match recorded {
-            Recorded::New(_) => {
-                tracing::info!(
-                    %subnet, kind = slot.kind.as_str(), height = slot.height,
-                    digest = %statement.digest, "signed"
-                );
-                Ok(Some(Signed { kind: slot.kind, subnet: subnet.to_owned(), height: slot.height }))
-            }
-            Recorded::Again(_) => Ok(None),
-            Recorded::Refused { signed } => {
-                tracing::error!(
+    /// Signs `statements` of `subnet` whose slots hold no other statement, in one batch
+    /// off the async threads (the log syncs to disk); returns those signed now.
+    async fn sign(&self, statements: Vec<Statement>, subnet: &str) -> anyhow::Result<Vec<Signed>> {
+        if statements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (log, key) = (self.log.clone(), self.key.clone());
+        let batch = statements.clone();
+        let recorded = tokio::task::spawn_blocking(move || {
+            log.sign_all(&batch, |digest| {
+                let signature = key.sign_hash_sync(digest).context("signing")?;
+                Ok(Bytes::from(signature.as_bytes().to_vec()))
+            })
+        })
+        .await
+        .context("the signing task")??;
+        let mut signed = Vec::new();
+        for (statement, recorded) in statements.iter().zip(recorded) {
+            let slot = &statement.slot;
+            match recorded {
+                Recorded::New(_) => {
+                    tracing::info!(
+                        %subnet, kind = slot.kind.as_str(), height = slot.height,
+                        digest = %statement.digest, "signed"
+                    );
+                    signed.push(Signed {
+                        kind: slot.kind,
+                        subnet: subnet.to_owned(),
+                        height: slot.height,
+                    });
+                }
+                Recorded::Again(_) => {}
+                Recorded::Refused { signed } => tracing::error!(
                     %subnet, kind = slot.kind.as_str(), height = slot.height,
                     signed = %signed, offered = %statement.digest,
                     "refusing to sign a second, different statement for a slot"
-                );
-                Ok(None)
+                ),
             }
         }
+        Ok(signed)
     }
 
     /// Checkpoints of duty `i` above the parent's last one, up to the child's final head.
@@ -235,7 +249,7 @@ impl Validator {
             .await
             .map_err(|e| anyhow::anyhow!("lastCheckpoint: {e}"))?
             ._0;
-        let mut signed = Vec::new();
+        let mut statements = Vec::new();
         for height in duty.batcher.heights(last, head).into_iter().take(MAX_AHEAD) {
             let slot = crate::statement::Slot {
                 chain_id: parent.chain_id,
@@ -256,14 +270,14 @@ impl Validator {
                 nextConfigurationNumber: configuration.unwrap_or(0),
                 msgs: duty.batcher.batch(height),
             };
-            let statement = Statement::new(
+            statements.push(Statement::new(
                 Kind::Checkpoint,
                 parent.chain_id,
                 edge.actor,
                 checkpoint.abi_encode().into(),
-            )?;
-            signed.extend(self.sign(&statement, &edge.child)?);
+            )?);
         }
+        let signed = self.sign(statements, &edge.child).await?;
         self.duties[i].batcher.prune(last);
         Ok(signed)
     }
@@ -291,7 +305,7 @@ impl Validator {
             .filter(|d| d.height > last)
             .take(MAX_AHEAD)
             .collect();
-        let mut signed = Vec::new();
+        let mut statements = Vec::new();
         for draft in drafts {
             let slot = crate::statement::Slot {
                 chain_id: child.chain_id,
@@ -309,14 +323,15 @@ impl Validator {
                 configs: draft.configs,
                 msgs: draft.msgs,
             };
-            let statement = Statement::new(
+            statements.push(Statement::new(
                 Kind::Finality,
                 child.chain_id,
                 edge.finality,
                 finality.abi_encode().into(),
-            )?;
-            signed.extend(self.sign(&statement, &edge.child)?);
+            )?);
         }
+        let signed = self.sign(statements, &edge.child).await?;
+        self.duties[i].sequence.prune(last);
         Ok(signed)
     }
 }
