@@ -2,8 +2,8 @@
 //! library (one module per command under [`cmd`], as Foundry's `cast` is laid out).
 //!
 //! `devnode` serves Stylus-capable devnode chains over HTTP JSON-RPC; `deploy` deploys and
-//! wires both systems; `relay` runs the relayer, proposer and signer; `status` shows every
-//! message's state; `demo` runs the whole thing end to end on embedded devnode chains;
+//! wires both systems; `validator` runs one validator; `relay` runs the relayer and proposer;
+//! `status` shows every message's state; `demo` runs the whole thing end to end on embedded devnode chains;
 //! `forge-test` runs the Foundry-compatible Solidity suite on the devnode.
 
 mod cmd;
@@ -11,7 +11,7 @@ mod cmd;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cmd::{demo, deploy, devnode, forge_test, relay, status};
+use cmd::{demo, deploy, devnode, forge_test, relay, status, validator};
 use tracing_subscriber::EnvFilter;
 
 /// The crossnet command line.
@@ -33,7 +33,9 @@ enum Command {
     Devnode(devnode::Args),
     /// Deploy, activate and wire the programs of a config on its chains.
     Deploy(deploy::Args),
-    /// Run the relayer / proposer / signer daemon of a config.
+    /// Run one validator (one key): sign final checkpoints and parent finalities, serve them.
+    Validator(validator::Args),
+    /// Run the relayer / proposer daemon of a config (it holds no validator key).
     Relay(relay::Args),
     /// Show every message the relay daemon knows and its state.
     Status(status::Args),
@@ -51,10 +53,17 @@ fn main() -> ExitCode {
         cli.log.as_str()
     };
     let filter = EnvFilter::try_new(default).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    // Colours only on a terminal: log files and collectors get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .init();
     let result = match cli.command {
         Command::Devnode(args) => devnode::run(args),
         Command::Deploy(args) => deploy::run(&args),
+        Command::Validator(args) => validator::run(&args),
         Command::Relay(args) => relay::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Demo(args) => demo::run(&args),

@@ -8,13 +8,16 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy::primitives::{keccak256, Address, Bytes, U256};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolCall;
-use common::{cast_keystore, rpc, Devnode};
+use common::{
+    address, call, cast_keystore, crossnet, key, operator_keys, record, rpc, send, temp_dir, text,
+    validators_toml, wasm_dir, Devnode, ValidatorProcess, DEV, DEV_KEY,
+};
 use serde_json::{json, Value};
 
 alloy::sol! {
@@ -26,76 +29,14 @@ alloy::sol! {
     function fund(SubnetID subnet_id, FvmAddress to) external payable;
 }
 
-const DEV: &str = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
-const DEV_KEY: &str = "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
-
-fn key(label: &str) -> PrivateKeySigner {
-    PrivateKeySigner::from_bytes(&keccak256(label)).unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("crossnet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn wasm_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/wasm")
-}
-
-fn crossnet(args: &[&str], env: &[(&str, String)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossnet"));
-    cmd.args(args)
-        .env_remove("CROSSNET_DEPLOYER_KEY")
-        .env_remove("CROSSNET_RELAYER_KEY")
-        .env_remove("CROSSNET_RELAYER_PASSWORD");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run crossnet")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn send(url: &str, to: Address, data: Vec<u8>, value: U256) -> Value {
-    let hash = rpc(
-        url,
-        "eth_sendTransaction",
-        json!([{"from": DEV, "to": to, "data": Bytes::from(data), "value": value, "gas": "0x989680"}]),
-    );
-    rpc(url, "eth_getTransactionReceipt", json!([hash]))
-}
-
-fn call(url: &str, to: Address, data: Vec<u8>) -> Bytes {
-    let out = rpc(url, "eth_call", json!([{"to": to, "data": Bytes::from(data)}, "latest"]));
-    serde_json::from_value(out).unwrap()
-}
-
-fn record(dir: &Path, chain_id: u64) -> Value {
-    let path = dir.join(format!("deployments/{chain_id}.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn address(record: &Value, key: &str) -> Address {
-    record["contracts"][key]["address"].as_str().unwrap().parse().unwrap()
-}
-
-fn config(
-    dir: &Path,
-    file: &str,
+/// The topology: system 1 and a child subnet with `validators` (publishing at `urls`).
+fn topology(
     parent: &str,
     child: &str,
-    validators: &[PrivateKeySigner],
-) -> PathBuf {
-    let set: Vec<String> = validators.iter().map(|v| format!("\"{}\"", v.address())).collect();
-    let text = format!(
+    validators: &[(Address, u64)],
+    urls: &[(Address, String)],
+) -> String {
+    format!(
         r#"
 wasm_dir = "{wasm}"
 deployer_key = {{ keystore = "keys/deployer", password_file = "keys/password" }}
@@ -105,21 +46,21 @@ chain_id = 412346
 [chains.child]
 rpc_url = "{child}"
 chain_id = 412347
-[xdm]
+[[xdm]]
+parent = "parent"
+child = "child"
 fraud_proof_window = 1
-[ipc]
+[ipc.subnets.child]
+parent = "parent"
 checkpoint_period = 5
-validators = [{set}]
+validators = {set}
 [relay]
 key = {{ keystore = "keys/relayer", password_env = "CROSSNET_RELAYER_PASSWORD" }}
 poll_interval_ms = 100
 "#,
         wasm = wasm_dir().display(),
-        set = set.join(", ")
-    );
-    let path = dir.join(file);
-    std::fs::write(&path, text).unwrap();
-    path
+        set = validators_toml(validators, urls)
+    )
 }
 
 /// System 1 and 2 deployed by `crossnet deploy` on a `crossnet devnode` with two chains.
@@ -131,6 +72,7 @@ struct Setup {
     parent: String,
     child: String,
     records: (Value, Value),
+    _validators: Vec<ValidatorProcess>,
 }
 
 fn setup(name: &str) -> Setup {
@@ -143,30 +85,26 @@ fn setup(name: &str) -> Setup {
     for url in [&parent, &child] {
         rpc(url, "anvil_setBalance", json!([relayer.address(), "0x3635C9ADC5DEA00000"]));
     }
-    let cfg = config(&dir, "crossnet.toml", &parent, &child, &validators);
+    let set: Vec<(Address, u64)> = validators.iter().map(|v| (v.address(), 1)).collect();
+    let base = topology(&parent, &child, &set, &[]);
+    let cfg = dir.join("crossnet.toml");
+    std::fs::write(&cfg, &base).unwrap();
     // Keys as operators keep them: keystores written by `cast wallet import`, the deployer's
     // password in a file, the relayer's in an environment variable.
-    let keys = dir.join("keys");
-    std::fs::create_dir_all(&keys).unwrap();
-    std::fs::write(keys.join("password"), "deployer secret\n").unwrap();
-    cast_keystore(&keys, "deployer", DEV_KEY, "deployer secret");
-    let relayer_hex = format!("{}", B256::from(relayer.to_bytes()));
-    cast_keystore(&keys, "relayer", &relayer_hex, "relayer secret");
-    let env = vec![
-        ("CROSSNET_RELAYER_PASSWORD", "relayer secret".to_owned()),
-        (
-            "CROSSNET_VALIDATOR_KEYS",
-            validators
-                .iter()
-                .map(|v| format!("{}", B256::from(v.to_bytes())))
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-    ];
+    let env = operator_keys(&dir, &relayer);
     let first = crossnet(&["deploy", "--config", cfg.to_str().unwrap()], &env);
     assert!(first.status.success(), "deploy failed:\n{}", text(&first));
     let records = (record(&dir, 412_346), record(&dir, 412_347));
-    Setup { devnode, dir, cfg, env, parent, child, records }
+    // Each validator its own process, key and signing log; the relayer learns their URLs.
+    let validators: Vec<ValidatorProcess> = validators
+        .iter()
+        .enumerate()
+        .map(|(i, k)| ValidatorProcess::start(&dir, &base, &format!("validator-{i}"), k))
+        .collect();
+    let urls: Vec<(Address, String)> =
+        validators.iter().map(|v| (v.address, v.url.clone())).collect();
+    std::fs::write(&cfg, topology(&parent, &child, &set, &urls)).unwrap();
+    Setup { devnode, dir, cfg, env, parent, child, records, _validators: validators }
 }
 
 const RECIPIENT: Address = Address::repeat_byte(0x5e);
@@ -174,7 +112,7 @@ const RECIPIENT: Address = Address::repeat_byte(0x5e);
 /// A message each way on system 1 and a fund down on system 2.
 fn send_messages(s: &Setup) {
     let (p, c) = &s.records;
-    let l1m = address(p, "l1-cross-domain-messenger");
+    let l1m = address(p, "l1-cross-domain-messenger@child");
     let l2m = address(c, "l2-cross-domain-messenger");
     let gateway = address(p, "gateway");
     let up = sendMessageCall { target: RECIPIENT, message: up_msg(), gas_limit: 100_000 };
@@ -192,13 +130,7 @@ fn send_messages(s: &Setup) {
     };
     let fvm = crossnet_sdk::ipc::FvmAddress::from_evm(RECIPIENT);
     let to = FvmAddress { addrType: fvm.addrType, payload: fvm.payload };
-    let receipt = send(
-        &s.parent,
-        gateway,
-        fundCall { subnet_id: subnet, to }.abi_encode(),
-        U256::from(1_000),
-    );
-    assert_eq!(receipt["status"], "0x1", "fund: {receipt}");
+    send(&s.parent, gateway, fundCall { subnet_id: subnet, to }.abi_encode(), U256::from(1_000));
 }
 
 fn spawn_relay(cfg: &Path, env: &[(&'static str, String)]) -> std::process::Child {
@@ -233,7 +165,7 @@ fn wait_relayed(s: &Setup) -> String {
 /// On chain: each message delivered exactly once.
 fn check_delivered_once(s: &Setup) {
     let (p, _) = &s.records;
-    let l1m = address(p, "l1-cross-domain-messenger");
+    let l1m = address(p, "l1-cross-domain-messenger@child");
     let up_hash = keccak256(
         relayMessageCall {
             target: RECIPIENT,
@@ -379,8 +311,8 @@ fn bad_configs_and_unreachable_chains_are_refused_clearly() {
             "unknown field",
         ),
         (
-            "[chains.parent]\nrpc_url = 'http://127.0.0.1:1'\nchain_id = 1\n",
-            "missing [chains.child]",
+            "[chains.parent]\nrpc_url = 'http://127.0.0.1:1'\nchain_id = 1\n[[xdm]]\nparent = 'parent'\nchild = 'child'\nfraud_proof_window = 5\n",
+            "no [chains.child]",
         ),
         ("not toml at all [[[", "config"),
     ];
@@ -395,7 +327,7 @@ fn bad_configs_and_unreachable_chains_are_refused_clearly() {
         assert!(text(&out).contains(expected), "{body:?}: {}", text(&out));
     }
     // A well-formed config whose chain is down, and one without its key.
-    let unreachable = "[chains.parent]\nrpc_url = 'http://127.0.0.1:1'\nchain_id = 1\n[chains.child]\nrpc_url = 'http://127.0.0.1:2'\nchain_id = 2\n[xdm]\nfraud_proof_window = 5\n";
+    let unreachable = "[chains.parent]\nrpc_url = 'http://127.0.0.1:1'\nchain_id = 1\n[chains.child]\nrpc_url = 'http://127.0.0.1:2'\nchain_id = 2\n[[xdm]]\nparent = 'parent'\nchild = 'child'\nfraud_proof_window = 5\n";
     let path = dir.join("down.toml");
     std::fs::write(&path, unreachable).unwrap();
     let out = crossnet(

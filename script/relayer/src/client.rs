@@ -28,6 +28,9 @@ pub const STYLUS_DEPLOYER: Address =
 /// Selector of the SDK's `stylus_constructor()` entry.
 pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
 
+/// Blocks per `eth_getLogs` request when scanning long ranges.
+pub const LOG_RANGE: u64 = 10_000;
+
 /// How long a submitted transaction may take to be mined.
 const RECEIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -461,6 +464,62 @@ impl Client {
             filter = filter.event_signature(topic);
         }
         Ok(retry(|| self.provider.get_logs(&filter)).await?)
+    }
+
+    /// The number of the newest final block under `finality` (see
+    /// [`crate::config::Finality`]).
+    ///
+    /// # Errors
+    /// Transport errors, a chain without the tag.
+    pub async fn final_head(&self, finality: crate::config::Finality) -> anyhow::Result<u64> {
+        use crate::config::Finality;
+        let tag = match finality {
+            Finality::Finalized => BlockNumberOrTag::Finalized,
+            Finality::Safe => BlockNumberOrTag::Safe,
+            Finality::Confirmations(n) => return Ok(self.block_number().await?.saturating_sub(n)),
+        };
+        let block = retry(|| self.provider.get_block_by_number(tag).into_future())
+            .await?
+            .with_context(|| {
+                format!(
+                    "chain {} has no `{tag}` block (set `finality` to a number of confirmations)",
+                    self.chain_id
+                )
+            })?;
+        Ok(block.header.number)
+    }
+
+    /// Logs of `address` whose first topic is one of `events` (and second topic `topic1` when
+    /// given) in blocks `from..=to`, in chain order, fetched in ranges of
+    /// [`LOG_RANGE`] blocks.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub async fn logs_matching(
+        &self,
+        address: Address,
+        events: &[B256],
+        topic1: Option<B256>,
+        from: u64,
+        to: u64,
+    ) -> anyhow::Result<Vec<Log>> {
+        let mut out = Vec::new();
+        let mut start = from;
+        while start <= to {
+            let end = to.min(start.saturating_add(LOG_RANGE - 1));
+            let mut filter = Filter::new()
+                .address(address)
+                .from_block(start)
+                .to_block(end)
+                .event_signature(events.to_vec());
+            if let Some(topic) = topic1 {
+                filter = filter.topic1(topic);
+            }
+            out.extend(retry(|| self.provider.get_logs(&filter)).await?);
+            start = end + 1;
+        }
+        out.sort_by_key(|l| (l.block_number, l.log_index));
+        Ok(out)
     }
 
     /// Decoded `E` events of `address` in blocks `from..=to`, with their logs.

@@ -5,8 +5,10 @@
 //!   messenger's origin); system 2 parent finalities down and checkpoints up every edge of the
 //!   tree, and postbox propagation.
 //! * **proposer**: appends child state roots to the state-commitment chain.
-//! * **signer**: signs checkpoints and parent finalities with the validator keys (the relayer
-//!   of the same daemon carries the signatures).
+//!
+//! It holds no validator key: checkpoints and parent finalities are signed by the validators
+//! (`crossnet validator`, one process per key), who publish their signatures; the relayer
+//! collects them and submits statements signed by more than 2/3 of a subnet's weight.
 //!
 //! Progress lives in SQLite (see [`crate::store`]): scan cursors, proposed batches and each
 //! message's lifecycle. Every delivery re-reads the destination chain first (replay maps,
@@ -14,14 +16,16 @@
 //! a daemon killed at any point and restarted resumes without losing or double-submitting.
 //! Failed deliveries are retried with exponential backoff up to `relay.max_attempts`.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context as _};
 
 use crate::client::Client;
-use crate::config::{keys_from_env, Config, Role};
-use crate::roles::{ipc, xdm, Delivery, Roles};
+use crate::config::{Config, Role};
+use crate::edge::Edge;
+use crate::roles::{ipc, xdm, Collector, Delivery, Roles};
 use crate::store::Store;
 
 /// The daemon: roles, deployments and store.
@@ -30,72 +34,55 @@ pub struct Daemon {
     pub config: Config,
     /// Clients.
     pub roles: Roles,
-    /// System 1, when deployed.
-    pub xdm: Option<xdm::Xdm>,
+    /// System 1 pairs.
+    pub xdm: Vec<xdm::Xdm>,
     /// System 2 edges.
-    pub edges: Vec<ipc::Edge>,
+    pub edges: Vec<Edge>,
     /// The store.
     pub store: Store,
 }
 
 impl Daemon {
-    /// Connects every chain and opens the store.
+    /// Connects every chain with the relayer key of the config and opens the store.
     ///
     /// # Errors
-    /// Missing keys, unreachable chains, missing deployments.
+    /// A missing key, unreachable chains, missing deployments.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
         let key = config.relayer_key()?;
-        let validators = if config.relay.roles.contains(&Role::Signer) && config.ipc.is_some() {
-            keys_from_env(&config.relay.validator_keys_env)?
-        } else {
-            Vec::new()
-        };
-        Self::with_keys(config, key, validators).await
+        Self::with_key(config, key).await
     }
 
-    /// Connects every chain with the relayer `key` and opens the store; `validators` sign.
+    /// Connects every chain with the relayer `key` and opens the store.
     ///
     /// # Errors
     /// Unreachable chains, missing deployments.
-    pub async fn with_keys(
-        config: Config,
-        key: PrivateKeySigner,
-        validators: Vec<PrivateKeySigner>,
-    ) -> anyhow::Result<Self> {
+    pub async fn with_key(config: Config, key: PrivateKeySigner) -> anyhow::Result<Self> {
         let records = crate::deployment::records(&config)?;
-        let connect = |role: &'static str| {
-            let config = &config;
-            let key = key.clone();
-            async move {
-                let chain = config.chain(role)?;
-                Client::connect(&chain.rpc_url, chain.chain_id, key)
-                    .await
-                    .with_context(|| format!("chain {role}"))
-            }
-        };
-        let parent = connect("parent").await?;
-        let child = connect("child").await?;
-        let grandchild = match config.chains.get("grandchild") {
-            Some(_) => Some(connect("grandchild").await?),
-            None => None,
-        };
-        let roles = Roles { proposer: parent.clone(), parent, child, grandchild, validators };
-        let xdm = match &config.xdm {
-            Some(_) => Some(xdm::Xdm::from_records(&records["parent"], &records["child"])?),
-            None => None,
-        };
+        let timeout = Duration::from_millis(config.relay.validator_timeout_ms);
+        let mut roles = Roles { chains: BTreeMap::new(), collector: Collector::new(timeout) };
+        for (name, chain) in &config.chains {
+            let client = Client::connect(&chain.rpc_url, chain.chain_id, key.clone())
+                .await
+                .with_context(|| format!("chain {name}"))?;
+            roles.chains.insert(name.clone(), client);
+        }
+        let xdm = config
+            .xdm
+            .iter()
+            .map(|pair| xdm::Xdm::from_records(pair, &records))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let edges = match &config.ipc {
-            Some(ipc_config) => ipc::edges(&records, ipc_config)?,
+            Some(ipc_config) => crate::edge::edges(&records, ipc_config)?,
             None => Vec::new(),
         };
-        if config.ipc.is_some()
-            && config.relay.roles.contains(&Role::Relayer)
-            && !config.relay.roles.contains(&Role::Signer)
-        {
-            bail!(
-                "the IPC relayer carries signatures gathered in-process: run the signer role in \
-                 the same daemon (relay.roles = [\"relayer\", \"signer\", ...])"
-            );
+        if config.relay.roles.contains(&Role::Relayer) {
+            if let Some(edge) = edges.iter().find(|e| e.published().is_empty()) {
+                bail!(
+                    "subnet {}: no validator has a `url`, so no signatures can be collected for \
+                     it (give each validator the address its `crossnet validator` listens on)",
+                    edge.child
+                );
+            }
         }
         let store = Store::open(&config.database())?;
         Ok(Self { config, roles, xdm, edges, store })
@@ -110,7 +97,7 @@ impl Daemon {
         let relayer = roles.contains(&Role::Relayer);
         let max = self.config.relay.max_attempts;
         let mut out = Vec::new();
-        if let Some(x) = &self.xdm {
+        for x in &self.xdm {
             xdm::scan(&self.roles, x, &self.store).await?;
             if roles.contains(&Role::Proposer) {
                 xdm::propose(&self.roles, x, &self.store, self.config.relay.propose_every_secs)
@@ -127,16 +114,12 @@ impl Daemon {
             }
             if relayer {
                 for edge in &self.edges {
-                    out.extend(
-                        ipc::relay_down(&self.roles, edge, ipc_config, &self.store, max).await?,
-                    );
-                    out.extend(
-                        ipc::relay_up(&self.roles, edge, ipc_config, &self.store, max).await?,
-                    );
+                    out.extend(ipc::relay_down(&self.roles, edge, &self.store, max).await?);
+                    out.extend(ipc::relay_up(&self.roles, edge, &self.store, max).await?);
                 }
-                for role in crate::config::ROLES {
+                for chain in ipc_config.chains() {
                     out.extend(
-                        ipc::propagate(&self.roles, &self.edges, role, &self.store, max).await?,
+                        ipc::propagate(&self.roles, &self.edges, &chain, &self.store, max).await?,
                     );
                 }
             }

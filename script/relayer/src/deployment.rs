@@ -42,12 +42,14 @@ pub struct Step {
 pub struct Deployment {
     /// The chain.
     pub chain_id: u64,
-    /// Its role in the config (`parent`, `child`, `grandchild`).
-    pub role: String,
+    /// Its name in the config.
+    #[serde(alias = "role")]
+    pub chain: String,
     /// System 2: this chain's subnet id (root / route), when deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet: Option<SubnetRecord>,
-    /// Programs by key (`gateway`, `subnet-actor:child`, ...).
+    /// Programs by key: the program name, qualified by the peer chain where a chain holds
+    /// one per peer (`gateway`, `subnet-actor@alpha`, `l1-cross-domain-messenger@alpha`).
     pub contracts: BTreeMap<String, Contract>,
     /// Wiring steps by key.
     pub steps: BTreeMap<String, Step>,
@@ -75,6 +77,19 @@ impl From<&SubnetRecord> for SubnetID {
 }
 
 impl Deployment {
+    /// The subnet id recorded for this chain.
+    ///
+    /// # Errors
+    /// When system 2 was not deployed on it.
+    pub fn subnet_id(&self) -> anyhow::Result<SubnetID> {
+        self.subnet.as_ref().map(Into::into).with_context(|| {
+            format!(
+                "chain {} has no subnet in its deployment record: run `crossnet deploy`",
+                self.chain
+            )
+        })
+    }
+
     /// The path of chain `chain_id`'s record in `dir`.
     #[must_use]
     pub fn path(dir: &Path, chain_id: u64) -> PathBuf {
@@ -85,10 +100,10 @@ impl Deployment {
     ///
     /// # Errors
     /// An unreadable or malformed file.
-    pub fn load(dir: &Path, chain_id: u64, role: &str) -> anyhow::Result<Self> {
+    pub fn load(dir: &Path, chain_id: u64, chain: &str) -> anyhow::Result<Self> {
         let path = Self::path(dir, chain_id);
         if !path.exists() {
-            return Ok(Self { chain_id, role: role.to_owned(), ..Self::default() });
+            return Ok(Self { chain_id, chain: chain.to_owned(), ..Self::default() });
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
@@ -120,20 +135,76 @@ impl Deployment {
     /// When it was not deployed.
     pub fn address(&self, key: &str) -> anyhow::Result<Address> {
         self.contracts.get(key).map(|c| c.address).with_context(|| {
-            format!("chain {} has no {key} in its deployment record", self.chain_id)
+            format!(
+                "chain {} ({}) has no {key} in its deployment record: run `crossnet deploy`",
+                self.chain, self.chain_id
+            )
         })
     }
 }
 
-/// Loads the records of every chain of `config` (for relay and status).
+/// Loads the records of every chain of `config`, by chain name (for relay and status).
 ///
 /// # Errors
 /// Malformed records.
 pub fn records(config: &Config) -> anyhow::Result<BTreeMap<String, Deployment>> {
     let dir = config.deployments_dir();
     let mut out = BTreeMap::new();
-    for (role, chain) in &config.chains {
-        out.insert(role.clone(), Deployment::load(&dir, chain.chain_id, role)?);
+    for (name, chain) in &config.chains {
+        out.insert(name.clone(), Deployment::load(&dir, chain.chain_id, name)?);
     }
     Ok(out)
+}
+
+/// The keys programs are recorded under. A chain holds one of a program, or one per peer
+/// chain (`<program>@<peer>`).
+pub mod keys {
+    /// System 1, child chain: the passer.
+    pub const PASSER: &str = "l2-to-l1-message-passer";
+    /// System 1, child chain: the child messenger.
+    pub const L2M: &str = "l2-cross-domain-messenger";
+    /// System 2: the gateway of every chain of the tree.
+    pub const GATEWAY: &str = "gateway";
+    /// System 2: the gateway's executor.
+    pub const GATEWAY_EXECUTOR: &str = "gateway-executor";
+    /// System 2, child chain: its parent-finality program.
+    pub const FINALITY: &str = "top-down-finality";
+    /// Linked-token example: the ERC-20 on the controller's chain.
+    pub const ERC20: &str = "erc20";
+
+    /// System 1, parent chain: the state-commitment chain of child `child`.
+    #[must_use]
+    pub fn scc(child: &str) -> String {
+        format!("state-commitment-chain@{child}")
+    }
+
+    /// System 1, parent chain: the queue of child `child`.
+    #[must_use]
+    pub fn ctc(child: &str) -> String {
+        format!("canonical-transaction-chain@{child}")
+    }
+
+    /// System 1, parent chain: the parent messenger of child `child`.
+    #[must_use]
+    pub fn l1m(child: &str) -> String {
+        format!("l1-cross-domain-messenger@{child}")
+    }
+
+    /// System 2, parent chain: the subnet actor of child `child`.
+    #[must_use]
+    pub fn actor(child: &str) -> String {
+        format!("subnet-actor@{child}")
+    }
+
+    /// Linked-token example: the controller paired with the replica on `replica`.
+    #[must_use]
+    pub fn controller(replica: &str) -> String {
+        format!("linked-token-controller@{replica}")
+    }
+
+    /// Linked-token example: the replica paired with the controller on `controller`.
+    #[must_use]
+    pub fn replica(controller: &str) -> String {
+        format!("linked-token-replica@{controller}")
+    }
 }

@@ -122,10 +122,22 @@ CREATE TABLE IF NOT EXISTS messages (
     outcome TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_status ON messages(status);
-CREATE TABLE IF NOT EXISTS batches (
-    idx INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS validator_faults (
+    validator TEXT NOT NULL,
+    route TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    height INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    seen_at REAL NOT NULL,
+    PRIMARY KEY (validator, route, kind, height, digest)
+);
+CREATE TABLE IF NOT EXISTS state_batches (
+    pair TEXT NOT NULL,
+    idx INTEGER NOT NULL,
     payload TEXT NOT NULL,
-    appended_at REAL NOT NULL
+    appended_at REAL NOT NULL,
+    PRIMARY KEY (pair, idx)
 );
 ";
 
@@ -381,25 +393,73 @@ impl Store {
         )?)
     }
 
-    /// Records a proposed state batch.
+    /// Records a validator's fault (a statement the relayer did not use, and why), once per
+    /// statement. Returns whether it is new.
     ///
     /// # Errors
     /// SQLite errors.
-    pub fn put_batch(&self, index: u64, payload: &str) -> anyhow::Result<()> {
+    pub fn record_fault(
+        &self,
+        validator: &alloy::primitives::Address,
+        route: &str,
+        kind: &str,
+        height: u64,
+        digest: &alloy::primitives::B256,
+        reason: &str,
+    ) -> anyhow::Result<bool> {
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO validator_faults(validator, route, kind, height, digest, reason, seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                format!("{validator}"),
+                route,
+                kind,
+                i64_of(height),
+                format!("{digest}"),
+                reason,
+                now()
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Faults per validator and reason: (validator, reason, count), most first.
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn faults(&self) -> anyhow::Result<Vec<(String, String, u64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT validator, reason, COUNT(*) FROM validator_faults
+             GROUP BY validator, reason ORDER BY COUNT(*) DESC, validator",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.try_into().unwrap_or_default()))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records a state batch proposed for system 1 pair `pair` (its child chain's name).
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn put_batch(&self, pair: &str, index: u64, payload: &str) -> anyhow::Result<()> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO batches(idx, payload, appended_at) VALUES (?1, ?2, ?3)",
-            params![i64_of(index), payload, now()],
+            "INSERT OR REPLACE INTO state_batches(pair, idx, payload, appended_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![pair, i64_of(index), payload, now()],
         )?;
         Ok(())
     }
 
-    /// Every recorded batch (index, payload), in order.
+    /// Every recorded batch of pair `pair` (index, payload), in order.
     ///
     /// # Errors
     /// SQLite errors.
-    pub fn batches(&self) -> anyhow::Result<Vec<(u64, String)>> {
-        let mut stmt = self.conn.prepare("SELECT idx, payload FROM batches ORDER BY idx")?;
-        let rows = stmt.query_map([], |r| {
+    pub fn batches(&self, pair: &str) -> anyhow::Result<Vec<(u64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT idx, payload FROM state_batches WHERE pair = ?1 ORDER BY idx")?;
+        let rows = stmt.query_map(params![pair], |r| {
             Ok((r.get::<_, i64>(0)?.try_into().unwrap_or_default(), r.get(1)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

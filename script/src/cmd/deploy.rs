@@ -12,15 +12,10 @@ pub struct Args {
     /// The config file (see `script/crossnet.example.toml`).
     #[arg(long)]
     pub config: PathBuf,
-    /// RPC URL of the parent chain (overrides the config's `chains.parent.rpc_url`).
-    #[arg(long)]
-    pub rpc_url: Option<String>,
-    /// RPC URL of the child chain (overrides `chains.child.rpc_url`).
-    #[arg(long)]
-    pub child_rpc_url: Option<String>,
-    /// RPC URL of the grandchild chain (overrides `chains.grandchild.rpc_url`).
-    #[arg(long)]
-    pub grandchild_rpc_url: Option<String>,
+    /// `NAME=URL`: the RPC URL of chain NAME (overrides `chains.NAME.rpc_url`); repeat for
+    /// more chains.
+    #[arg(long = "rpc-url", value_name = "NAME=URL", value_parser = name_and_url)]
+    pub rpc_urls: Vec<(String, String)>,
     /// Directory of the built programs (overrides the config's `wasm_dir`; default
     /// `./target/wasm`).
     #[arg(long)]
@@ -33,11 +28,9 @@ pub struct Args {
 /// Any failure.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let mut config = Config::load(&args.config)?;
-    config.override_urls(
-        args.rpc_url.as_deref(),
-        args.child_rpc_url.as_deref(),
-        args.grandchild_rpc_url.as_deref(),
-    )?;
+    for (name, url) in &args.rpc_urls {
+        config.override_url(name, url)?;
+    }
     if let Some(dir) = &args.wasm_dir {
         config.override_wasm_dir(dir);
     }
@@ -46,7 +39,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         println!(
             "chain {} ({}): {} programs -> {}",
             record.chain_id,
-            record.role,
+            record.chain,
             record.contracts.len(),
             Deployment::path(&config.deployments_dir(), record.chain_id).display()
         );
@@ -55,4 +48,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn name_and_url(arg: &str) -> Result<(String, String), String> {
+    arg.split_once('=')
+        .filter(|(name, url)| !name.is_empty() && !url.is_empty())
+        .map(|(name, url)| (name.to_owned(), url.to_owned()))
+        .ok_or_else(|| format!("expected NAME=URL, got {arg:?}"))
 }

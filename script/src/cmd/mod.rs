@@ -7,6 +7,7 @@ pub mod devnode;
 pub mod forge_test;
 pub mod relay;
 pub mod status;
+pub mod validator;
 
 use anyhow::Context as _;
 

@@ -1,5 +1,6 @@
-//! `crossnet relay`: the relay daemon of a config (relayer, proposer, signer roles) until
-//! Ctrl-C / SIGTERM, or one pass with `--once`.
+//! `crossnet relay`: the relay daemon of a config (relayer and proposer roles; it collects
+//! validator signatures, it holds no validator key) until Ctrl-C / SIGTERM, or one pass with
+//! `--once`.
 
 use std::path::PathBuf;
 

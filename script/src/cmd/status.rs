@@ -75,6 +75,22 @@ pub fn render(messages: &[Message]) -> String {
     out
 }
 
+/// The validator faults table (statements the relayer did not use, per validator and
+/// reason); empty when there are none.
+#[must_use]
+pub fn render_faults(faults: &[(String, String, u64)]) -> String {
+    use std::fmt::Write as _;
+    if faults.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nvalidator faults (statements ignored)\n");
+    let _ = writeln!(out, "{:<42} {:>6}  reason", "validator", "count");
+    for (validator, reason, count) in faults {
+        let _ = writeln!(out, "{validator:<42} {count:>6}  {reason}");
+    }
+    out
+}
+
 /// Runs `crossnet status`.
 ///
 /// # Errors
@@ -91,5 +107,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         messages.retain(|m| m.status.as_str() == only);
     }
     print!("{}", render(&messages));
+    print!("{}", render_faults(&store.faults()?));
     Ok(())
 }

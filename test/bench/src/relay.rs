@@ -16,9 +16,11 @@ use anyhow::Context as _;
 use crossnet_devnode::rpc::{self, RpcOptions, ServerHandle};
 use crossnet_devnode::{Chain, DEV_PRIVATE_KEY};
 use crossnet_relayer::client::Client;
-use crossnet_relayer::config::{ChainConfig, Config, IpcConfig, XdmConfig};
+use crossnet_relayer::config::{ChainConfig, Config, IpcConfig, SubnetConfig, XdmPair};
 use crossnet_relayer::daemon::Daemon;
+use crossnet_relayer::deployment::keys;
 use crossnet_relayer::store::{Status, Store};
+use crossnet_relayer::validator::local::LocalValidators;
 
 sol! {
     function sendMessage(address target, bytes message, uint32 gas_limit) external;
@@ -99,15 +101,14 @@ async fn bench(
     for (role, (server, id)) in
         ["parent", "child"].iter().zip(servers.iter().zip([412_346u64, 412_347]))
     {
-        chains.insert((*role).to_owned(), ChainConfig { rpc_url: server.url(), chain_id: id });
+        chains.insert((*role).to_owned(), ChainConfig::new(server.url(), id));
     }
-    let validator_set = validators.iter().map(PrivateKeySigner::address).collect();
-    let mut config = Config::local(
-        chains,
-        dir,
-        Some(XdmConfig::with_window(args.window)),
-        Some(IpcConfig::with_validators(validator_set)),
-    );
+    let validator_set: Vec<Address> = validators.iter().map(PrivateKeySigner::address).collect();
+    let mut config = Config::local(chains, dir);
+    config.xdm = vec![XdmPair::new("parent", "child", args.window)];
+    let mut ipc = IpcConfig::default();
+    ipc.subnets.insert("child".into(), SubnetConfig::new("parent", &validator_set));
+    config.ipc = Some(ipc);
     config.relay.poll_interval_ms = 50;
     config.wasm_dir = Some(crossnet_devnode::target_dir().join("wasm"));
     let parent = Client::connect(&servers[0].url(), 412_346, deployer.clone()).await?;
@@ -121,13 +122,17 @@ async fn bench(
     let records =
         crossnet_relayer::deploy::deploy_with(&config, &deployer, relayer.address()).await?;
     let deploy_time = t.elapsed();
-    let find = |role: &str| records.iter().find(|r| r.role == role).context("record");
-    let l1m = find("parent")?.address("l1-cross-domain-messenger")?;
-    let l2m = find("child")?.address("l2-cross-domain-messenger")?;
-    let parent_gateway = find("parent")?.address("gateway")?;
-    let child_gateway = find("child")?.address("gateway")?;
+    let find = |name: &str| records.iter().find(|r| r.chain == name).context("record");
+    let l1m = find("parent")?.address(&keys::l1m("child"))?;
+    let l2m = find("child")?.address(keys::L2M)?;
+    let parent_gateway = find("parent")?.address(keys::GATEWAY)?;
+    let child_gateway = find("child")?.address(keys::GATEWAY)?;
     let child_id = find("child")?.subnet.clone().context("child subnet")?;
-    let daemon = Daemon::with_keys(config, relayer, validators).await?;
+    // Validators as tasks (own keys, logs and endpoints); the daemon collects their signatures.
+    let local =
+        LocalValidators::start(&config, &validators, dir, Duration::from_millis(50)).await?;
+    local.publish_to(&mut config);
+    let daemon = Daemon::with_key(config, relayer).await?;
     let target = Address::repeat_byte(0x7a);
     let fvm = crossnet_sdk::ipc::FvmAddress::from_evm(target);
     let to = FvmAddress { addrType: fvm.addrType, payload: fvm.payload };
@@ -250,5 +255,6 @@ async fn bench(
          {}s window, system 2 child->parent waits for checkpoint boundaries)",
         args.window
     );
+    local.stop().await;
     Ok(())
 }

@@ -7,8 +7,10 @@
 //! The record is written after every transaction, so an interrupted run resumes.
 
 mod ipc;
+mod linked_token;
 mod xdm;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use alloy::primitives::{keccak256, Address, Bytes, U256};
@@ -42,14 +44,14 @@ impl Target {
     ///
     /// # Errors
     /// A malformed record.
-    pub fn new(client: Client, role: &str, config: &Config) -> anyhow::Result<Self> {
+    pub fn new(client: Client, chain: &str, config: &Config) -> anyhow::Result<Self> {
         let dir = config.deployments_dir();
-        let record = Deployment::load(&dir, client.chain_id, role)?;
+        let record = Deployment::load(&dir, client.chain_id, chain)?;
         Ok(Self { client, record, dir, artifacts: config.artifacts(), log: Vec::new() })
     }
 
-    fn note(&mut self, line: String) {
-        tracing::info!(chain = self.client.chain_id, "{line}");
+    pub(crate) fn note(&mut self, line: String) {
+        tracing::info!(chain = %self.record.chain, "{line}");
         self.log.push(line);
     }
 
@@ -144,21 +146,20 @@ impl Target {
     }
 }
 
-/// Connects to every chain of `config` with `key`.
+/// Connects to every chain of `config` with `key`, by chain name.
 ///
 /// # Errors
 /// Unreachable RPC, wrong chain id.
 pub async fn connect_all(
     config: &Config,
     key: &PrivateKeySigner,
-) -> anyhow::Result<Vec<(String, Client)>> {
-    let mut clients = Vec::new();
-    for role in crate::config::ROLES {
-        let Some(chain) = config.chains.get(role) else { continue };
+) -> anyhow::Result<BTreeMap<String, Client>> {
+    let mut clients = BTreeMap::new();
+    for (name, chain) in &config.chains {
         let client = Client::connect(&chain.rpc_url, chain.chain_id, key.clone())
             .await
-            .with_context(|| format!("chain {role}"))?;
-        clients.push((role.to_owned(), client));
+            .with_context(|| format!("chain {name}"))?;
+        clients.insert(name.clone(), client);
     }
     Ok(clients)
 }
@@ -170,7 +171,16 @@ pub async fn connect_all(
 /// Missing keys, any failure, with the chain and program named.
 pub async fn deploy(config: &Config) -> anyhow::Result<Vec<Deployment>> {
     let key = config.deployer_key()?;
-    let relayer = config.relayer_key().map_or(key.address(), |k| k.address());
+    let relayer = match (&config.relay.key.env, config.relayer_key()) {
+        (_, Ok(relayer)) => relayer.address(),
+        // No relayer key here (it may live on another host): the deployer's address stands in
+        // for the proposer and the sequencer unless the config names them.
+        (Some(var), Err(_)) if std::env::var_os(var).is_none() => {
+            tracing::info!("{var} is not set: the deployer stands in for the relayer's address");
+            key.address()
+        }
+        (_, Err(e)) => return Err(e),
+    };
     deploy_with(config, &key, relayer).await
 }
 
@@ -184,24 +194,35 @@ pub async fn deploy_with(
     key: &PrivateKeySigner,
     relayer: Address,
 ) -> anyhow::Result<Vec<Deployment>> {
-    let clients = connect_all(config, key).await?;
-    let mut targets: Vec<Target> = clients
-        .into_iter()
-        .map(|(role, client)| Target::new(client, &role, config))
-        .collect::<anyhow::Result<_>>()?;
-    for t in &targets {
-        t.client.require_balance(U256::from(10u64).pow(U256::from(16u64)), "deploying").await?;
+    let mut targets = Targets::new();
+    for (name, client) in connect_all(config, key).await? {
+        client.require_balance(U256::from(10u64).pow(U256::from(16u64)), "deploying").await?;
+        targets.insert(name.clone(), Target::new(client, &name, config)?);
     }
-    if let Some(xdm) = &config.xdm {
-        let (parent, rest) = targets.split_at_mut(1);
-        deploy_xdm(&mut parent[0], &mut rest[0], xdm, relayer).await?;
+    for pair in &config.xdm {
+        let (mut parent, mut child) =
+            (take(&mut targets, &pair.parent)?, take(&mut targets, &pair.child)?);
+        let result = deploy_xdm(&mut parent, &mut child, pair, relayer).await;
+        targets.insert(pair.parent.clone(), parent);
+        targets.insert(pair.child.clone(), child);
+        result.with_context(|| format!("system 1 {} -> {}", pair.parent, pair.child))?;
     }
     if let Some(ipc) = &config.ipc {
-        let mut refs: Vec<&mut Target> = targets.iter_mut().collect();
-        deploy_ipc(&mut refs, ipc).await?;
+        deploy_ipc(&mut targets, ipc).await?;
     }
-    for t in &targets {
+    for t in targets.values() {
         t.save()?;
     }
-    Ok(targets.into_iter().map(|t| t.record).collect())
+    Ok(targets.into_values().map(|t| t.record).collect())
+}
+
+/// The chains being deployed to, by name.
+pub type Targets = BTreeMap<String, Target>;
+
+/// Takes chain `name` out of `targets` (to hold two of them mutably at once).
+///
+/// # Errors
+/// An unknown chain.
+pub fn take(targets: &mut Targets, name: &str) -> anyhow::Result<Target> {
+    targets.remove(name).with_context(|| format!("no chain {name}"))
 }

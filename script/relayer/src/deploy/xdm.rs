@@ -7,7 +7,8 @@ use anyhow::bail;
 
 use super::Target;
 use crate::bindings::{IL1CrossDomainMessenger, IL2CrossDomainMessenger};
-use crate::config::XdmConfig;
+use crate::config::XdmPair;
+use crate::deployment::keys;
 
 /// Deploys system 1 on `parent` and `child`.
 ///
@@ -16,33 +17,31 @@ use crate::config::XdmConfig;
 pub async fn deploy_xdm(
     parent: &mut Target,
     child: &mut Target,
-    xdm: &XdmConfig,
+    xdm: &XdmPair,
     relayer: Address,
 ) -> anyhow::Result<()> {
     let owner = parent.client.from;
     let proposer = xdm.proposer.unwrap_or(relayer);
     let challenger = xdm.challenger.unwrap_or(owner);
     let sequencer = xdm.sequencer.unwrap_or(relayer);
-    let passer = child.program("l2-to-l1-message-passer", "l2-to-l1-message-passer", None).await?;
-    let l2m = child
-        .program("l2-cross-domain-messenger", "l2-cross-domain-messenger", Some(owner.abi_encode()))
-        .await?;
+    let passer = child.program(keys::PASSER, keys::PASSER, None).await?;
+    let l2m = child.program(keys::L2M, keys::L2M, Some(owner.abi_encode())).await?;
     let scc = parent
         .program(
-            "state-commitment-chain",
+            &keys::scc(&xdm.child),
             "state-commitment-chain",
             Some((proposer, challenger, U256::from(xdm.fraud_proof_window)).abi_encode_params()),
         )
         .await?;
     let ctc = parent
         .program(
-            "canonical-transaction-chain",
+            &keys::ctc(&xdm.child),
             "canonical-transaction-chain",
             Some(U256::from(xdm.max_gas).abi_encode()),
         )
         .await?;
     let l1m = parent
-        .program("l1-cross-domain-messenger", "l1-cross-domain-messenger", Some(owner.abi_encode()))
+        .program(&keys::l1m(&xdm.child), "l1-cross-domain-messenger", Some(owner.abi_encode()))
         .await?;
     let wired = parent
         .client
@@ -59,7 +58,13 @@ pub async fn deploy_xdm(
         transaction_queue: ctc,
     };
     parent
-        .step("l1-cross-domain-messenger.initialize", l1m, &init, U256::ZERO, wired == l2m)
+        .step(
+            &format!("{}.initialize", keys::l1m(&xdm.child)),
+            l1m,
+            &init,
+            U256::ZERO,
+            wired == l2m,
+        )
         .await?;
     let wired = child
         .client
@@ -75,5 +80,5 @@ pub async fn deploy_xdm(
         sequencer,
         allow_all_senders: xdm.allow_all_senders,
     };
-    child.step("l2-cross-domain-messenger.initialize", l2m, &init, U256::ZERO, wired == l1m).await
+    child.step(&format!("{}.initialize", keys::L2M), l2m, &init, U256::ZERO, wired == l1m).await
 }

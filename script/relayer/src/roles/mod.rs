@@ -6,11 +6,13 @@
 pub mod ipc;
 pub mod xdm;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use anyhow::Context as _;
 
 use alloy::primitives::{Address, U256};
 use alloy::rpc::types::TransactionReceipt;
-use alloy::signers::local::PrivateKeySigner;
 
 use crate::client::{Client, TxError};
 use crate::store::Store;
@@ -30,31 +32,58 @@ pub struct Delivery {
     pub proof_time: Option<Duration>,
 }
 
-/// The clients the roles sign with.
-#[derive(Clone, Debug)]
+/// What the roles work with: every chain of the config by name, with the relayer key (which
+/// is also the proposer's), and the collector of validator signatures.
+#[derive(Clone, Debug, Default)]
 pub struct Roles {
-    /// Parent chain, relayer key.
-    pub parent: Client,
-    /// Child chain, relayer key.
-    pub child: Client,
-    /// Parent chain, proposer key (the relayer key).
-    pub proposer: Client,
-    /// Grandchild chain, relayer key (when configured).
-    pub grandchild: Option<Client>,
-    /// Validator keys (signer role).
-    pub validators: Vec<PrivateKeySigner>,
+    /// Chains by name.
+    pub chains: BTreeMap<String, Client>,
+    /// Fetches what validators published.
+    pub collector: Collector,
 }
 
 impl Roles {
-    /// The client of chain `role`.
+    /// The client of chain `name`.
+    ///
+    /// # Errors
+    /// A chain the config does not name.
+    pub fn chain(&self, name: &str) -> anyhow::Result<&Client> {
+        self.chains.get(name).with_context(|| format!("no chain {name} in the config"))
+    }
+
+    /// The clients of chains `a` and `b`.
+    ///
+    /// # Errors
+    /// A chain the config does not name.
+    pub fn pair(&self, a: &str, b: &str) -> anyhow::Result<(&Client, &Client)> {
+        Ok((self.chain(a)?, self.chain(b)?))
+    }
+}
+
+/// Collects validator signatures over HTTP.
+#[derive(Clone, Debug, Default)]
+pub struct Collector {
+    http: alloy::transports::http::reqwest::Client,
+    timeout: Duration,
+}
+
+impl Collector {
+    /// A collector giving each validator `timeout` to answer.
     #[must_use]
-    pub fn chain(&self, role: &str) -> Option<&Client> {
-        match role {
-            "parent" => Some(&self.parent),
-            "child" => Some(&self.child),
-            "grandchild" => self.grandchild.as_ref(),
-            _ => None,
-        }
+    pub fn new(timeout: Duration) -> Self {
+        Self { http: alloy::transports::http::reqwest::Client::new(), timeout }
+    }
+
+    /// What `validators` published of `kind` for `verifier` above `after`.
+    pub async fn collect(
+        &self,
+        validators: &[(Address, String)],
+        kind: crate::statement::Kind,
+        verifier: Address,
+        after: u64,
+    ) -> Vec<crate::signatures::Collected> {
+        let timeout = if self.timeout.is_zero() { Duration::from_secs(2) } else { self.timeout };
+        crate::signatures::collect(&self.http, validators, kind, verifier, after, timeout).await
     }
 }
 

@@ -1,6 +1,8 @@
-//! System 1 roles: the proposer (state-root batches on the parent), the relayer child→parent
+//! System 1 roles on one parent/child pair: the proposer (state-root batches on the parent), the relayer child→parent
 //! (proofs from `eth_getProof` once the fraud-proof window has passed) and parent→child (queue
 //! entries delivered by the sequencer).
+
+use std::collections::BTreeMap;
 
 use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy::sol_types::{SolCall, SolType, SolValue};
@@ -17,17 +19,17 @@ use crate::bindings::{
     IL1CrossDomainMessenger as L1, IL2CrossDomainMessenger as L2, IStateCommitmentChain as Scc,
 };
 use crate::client::{receipt_events, Client};
-use crate::deployment::Deployment;
+use crate::config::XdmPair;
+use crate::deployment::{keys, Deployment};
 use crate::store::{Status, Store};
 
-/// Route names.
-pub const UP: &str = "child->parent";
-/// Route names.
-pub const DOWN: &str = "parent->child";
-
-/// System 1 as deployed.
-#[derive(Debug, Clone, Copy)]
+/// One system 1 pair as deployed.
+#[derive(Debug, Clone)]
 pub struct Xdm {
+    /// The parent chain's name.
+    pub parent: String,
+    /// The child chain's name.
+    pub child: String,
     /// Child: the passer.
     pub passer: Address,
     /// Child: the messenger.
@@ -41,18 +43,47 @@ pub struct Xdm {
 }
 
 impl Xdm {
-    /// Reads the addresses from the deployment records.
+    /// Reads the addresses of `pair` from the deployment records (by chain name).
     ///
     /// # Errors
-    /// A program missing from the records.
-    pub fn from_records(parent: &Deployment, child: &Deployment) -> anyhow::Result<Self> {
+    /// A chain or program missing from the records.
+    pub fn from_records(
+        pair: &XdmPair,
+        records: &BTreeMap<String, Deployment>,
+    ) -> anyhow::Result<Self> {
+        let record = |name: &str| {
+            records.get(name).with_context(|| format!("no deployment record of chain {name}"))
+        };
+        let (parent, child) = (record(&pair.parent)?, record(&pair.child)?);
         Ok(Self {
-            passer: child.address("l2-to-l1-message-passer")?,
-            l2m: child.address("l2-cross-domain-messenger")?,
-            l1m: parent.address("l1-cross-domain-messenger")?,
-            scc: parent.address("state-commitment-chain")?,
-            ctc: parent.address("canonical-transaction-chain")?,
+            parent: pair.parent.clone(),
+            child: pair.child.clone(),
+            passer: child.address(keys::PASSER)?,
+            l2m: child.address(keys::L2M)?,
+            l1m: parent.address(&keys::l1m(&pair.child))?,
+            scc: parent.address(&keys::scc(&pair.child))?,
+            ctc: parent.address(&keys::ctc(&pair.child))?,
         })
+    }
+
+    /// Route of child→parent messages (`alpha->root`).
+    #[must_use]
+    pub fn up(&self) -> String {
+        format!("{}->{}", self.child, self.parent)
+    }
+
+    /// Route of parent→child messages (`root->alpha`).
+    #[must_use]
+    pub fn down(&self) -> String {
+        format!("{}->{}", self.parent, self.child)
+    }
+
+    fn cursor(&self, what: &str) -> String {
+        format!("xdm.{}.{what}", self.child)
+    }
+
+    fn clients<'a>(&self, roles: &'a Roles) -> anyhow::Result<(&'a Client, &'a Client)> {
+        roles.pair(&self.parent, &self.child)
     }
 }
 
@@ -144,10 +175,12 @@ fn scc_header(h: &ChainBatchHeader) -> Scc::ChainBatchHeader {
 /// # Errors
 /// RPC or store errors.
 pub async fn scan(roles: &Roles, xdm: &Xdm, store: &Store) -> anyhow::Result<()> {
-    let child_head = roles.child.block_number().await?;
-    let from = store.cursor("xdm.child")?.map_or(0, |c| c + 1);
+    let (parent, child) = xdm.clients(roles)?;
+    let (up, down) = (xdm.up(), xdm.down());
+    let child_head = child.block_number().await?;
+    let from = store.cursor(&xdm.cursor("child"))?.map_or(0, |c| c + 1);
     if from <= child_head {
-        for (event, log) in roles.child.events::<SentMessage>(xdm.l2m, from, child_head).await? {
+        for (event, log) in child.events::<SentMessage>(xdm.l2m, from, child_head).await? {
             let payload = UpPayload {
                 target: event.target,
                 sender: event.sender,
@@ -156,19 +189,18 @@ pub async fn scan(roles: &Roles, xdm: &Xdm, store: &Store) -> anyhow::Result<()>
             };
             // The same bytes can cross both ways (same sender, target and nonce on each side):
             // the route is part of the key.
-            let id = format!("{}@{UP}", keccak256(payload.message().bytes()));
+            let id = format!("{}@{up}", keccak256(payload.message().bytes()));
             let block = log.block_number.unwrap_or(child_head);
-            if store.insert(&id, "xdm", UP, &serde_json::to_string(&payload)?, block)? {
-                tracing::info!(%id, block, "child->parent message seen");
+            if store.insert(&id, "xdm", &up, &serde_json::to_string(&payload)?, block)? {
+                tracing::info!(%id, block, route = %up, "message seen");
             }
         }
-        store.set_cursor("xdm.child", child_head)?;
+        store.set_cursor(&xdm.cursor("child"), child_head)?;
     }
-    let parent_head = roles.parent.block_number().await?;
-    let from = store.cursor("xdm.parent")?.map_or(0, |c| c + 1);
+    let parent_head = parent.block_number().await?;
+    let from = store.cursor(&xdm.cursor("parent"))?.map_or(0, |c| c + 1);
     if from <= parent_head {
-        for (event, log) in
-            roles.parent.events::<TransactionEnqueued>(xdm.ctc, from, parent_head).await?
+        for (event, log) in parent.events::<TransactionEnqueued>(xdm.ctc, from, parent_head).await?
         {
             // Only the parent messenger's entries (its aliased address is the queue origin) for
             // the child messenger are ours to deliver.
@@ -181,13 +213,13 @@ pub async fn scan(roles: &Roles, xdm: &Xdm, store: &Store) -> anyhow::Result<()>
                 gas_limit: event.gasLimit,
                 data: event.data.clone(),
             };
-            let id = format!("{}@{DOWN}", keccak256(&payload.data));
+            let id = format!("{}@{down}", keccak256(&payload.data));
             let block = log.block_number.unwrap_or(parent_head);
-            if store.insert(&id, "xdm", DOWN, &serde_json::to_string(&payload)?, block)? {
-                tracing::info!(%id, queue_index = %event.queueIndex, "parent->child message seen");
+            if store.insert(&id, "xdm", &down, &serde_json::to_string(&payload)?, block)? {
+                tracing::info!(%id, queue_index = %event.queueIndex, route = %down, "message seen");
             }
         }
-        store.set_cursor("xdm.parent", parent_head)?;
+        store.set_cursor(&xdm.cursor("parent"), parent_head)?;
     }
     Ok(())
 }
@@ -203,35 +235,34 @@ pub async fn propose(
     store: &Store,
     every_secs: u64,
 ) -> anyhow::Result<Option<u64>> {
-    let batches = store.batches()?;
+    let (parent, child) = xdm.clients(roles)?;
+    let batches = store.batches(&xdm.child)?;
     let covered = batches
         .last()
         .and_then(|(_, p)| serde_json::from_str::<BatchPayload>(p).ok())
         .and_then(|b| b.blocks.last().copied());
     let uncovered = store
-        .with_status("xdm", UP, Status::Pending)?
+        .with_status("xdm", &xdm.up(), Status::Pending)?
         .iter()
         .any(|m| covered.is_none_or(|c| m.source_block > c));
     let heartbeat = every_secs > 0
         && store
-            .cursor("xdm.last_proposal")?
+            .cursor(&xdm.cursor("last_proposal"))?
             .is_none_or(|t| crate::store::now() as u64 >= t + every_secs);
     if !uncovered && !heartbeat {
         return Ok(None);
     }
-    let head = roles.child.block(None).await?;
+    let head = child.block(None).await?;
     if covered.is_some_and(|c| head.number <= c) {
         return Ok(None);
     }
-    let start = roles
-        .parent
+    let start = parent
         .call_sol(xdm.scc, &Scc::getTotalElementsCall {})
         .await
         .map_err(|e| anyhow::anyhow!("reading the state-commitment chain: {e}"))?;
     let call =
         Scc::appendStateBatchCall { batch: vec![head.state_root], should_start_at_element: start };
-    let receipt = roles
-        .proposer
+    let receipt = parent
         .send_sol(xdm.scc, &call)
         .await
         .map_err(|e| anyhow::anyhow!("appendStateBatch: {e}"))?;
@@ -250,9 +281,10 @@ pub async fn propose(
         blocks: vec![head.number],
         roots: vec![head.state_root],
     };
-    store.put_batch(index, &serde_json::to_string(&payload)?)?;
-    store.set_cursor("xdm.last_proposal", crate::store::now() as u64)?;
+    store.put_batch(&xdm.child, index, &serde_json::to_string(&payload)?)?;
+    store.set_cursor(&xdm.cursor("last_proposal"), crate::store::now() as u64)?;
     tracing::info!(
+        pair = %xdm.up(),
         batch = index,
         child_block = head.number,
         gas = receipt.gas_used,
@@ -271,10 +303,15 @@ pub async fn relay_up(
     store: &Store,
     max_attempts: u32,
 ) -> anyhow::Result<Vec<Delivery>> {
-    let batches: Vec<BatchPayload> =
-        store.batches()?.iter().filter_map(|(_, p)| serde_json::from_str(p).ok()).collect();
+    let (parent, child) = xdm.clients(roles)?;
+    let route = xdm.up();
+    let batches: Vec<BatchPayload> = store
+        .batches(&xdm.child)?
+        .iter()
+        .filter_map(|(_, p)| serde_json::from_str(p).ok())
+        .collect();
     let mut out = Vec::new();
-    let todo = store.unfinished("xdm", UP)?;
+    let todo = store.unfinished("xdm", &route)?;
     let now = crate::store::now();
     // First every message whose batch is past the window becomes relayable (so the time to
     // relayed includes waiting behind the others), then they are relayed in order.
@@ -287,7 +324,7 @@ pub async fn relay_up(
         let message = payload.message();
         let hash = keccak256(message.bytes());
         // Already relayed (by us before a restart, or by anyone): record and move on.
-        if let Some(outcome) = parent_outcome(&roles.parent, xdm.l1m, hash).await? {
+        if let Some(outcome) = parent_outcome(parent, xdm.l1m, hash).await? {
             if m.status != Status::Relayed {
                 store.mark_relayed(&m.id, m.tx_hash.as_deref(), m.gas_used, outcome)?;
             }
@@ -298,8 +335,7 @@ pub async fn relay_up(
             continue;
         };
         let header = ChainBatchHeader::from(&batch.header);
-        let inside = roles
-            .parent
+        let inside = parent
             .call_sol(
                 xdm.scc,
                 &Scc::insideFraudProofWindowCall { batch_header: scc_header(&header) },
@@ -316,7 +352,7 @@ pub async fn relay_up(
         let index = batch.blocks.iter().position(|&n| n >= m.source_block).unwrap_or(0);
         let started = std::time::Instant::now();
         let slot = message.passer_slot(xdm.l2m);
-        let proof = roles.child.proof(xdm.passer, vec![slot], batch.blocks[index]).await?;
+        let proof = child.proof(xdm.passer, vec![slot], batch.blocks[index]).await?;
         let storage = proof.storage_proof.first().map(|s| s.proof.clone()).unwrap_or_default();
         let proof = relay_proof(header, &batch.roots, index, proof.account_proof, storage)
             .context("batch index")?;
@@ -331,16 +367,16 @@ pub async fn relay_up(
             proof,
         };
         let data = call.abi_encode();
-        let gas = match up_gas(&roles.parent, xdm.l1m, &data).await {
+        let gas = match up_gas(parent, xdm.l1m, &data).await {
             Ok(gas) => gas,
             Err(e) => {
                 let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
-                tracing::warn!(id = %m.id, ?status, "relay child->parent refused: {e}");
+                tracing::warn!(id = %m.id, %route, ?status, "relay refused: {e}");
                 continue;
             }
         };
         store.mark_submitting(&m.id)?;
-        match super::submit(&roles.parent, store, &m.id, xdm.l1m, data, Some(gas)).await {
+        match super::submit(parent, store, &m.id, xdm.l1m, data, Some(gas)).await {
             Ok(receipt) => {
                 let outcome = if receipt_events::<RelayedMessage>(&receipt).is_empty() {
                     "target failed (retry with the 4-argument relayMessage)"
@@ -349,10 +385,10 @@ pub async fn relay_up(
                 };
                 let tx = format!("{}", receipt.transaction_hash);
                 store.mark_relayed(&m.id, Some(&tx), Some(receipt.gas_used), outcome)?;
-                tracing::info!(id = %m.id, %tx, gas = receipt.gas_used, outcome, "relayed child->parent");
+                tracing::info!(id = %m.id, %route, %tx, gas = receipt.gas_used, outcome, "relayed");
                 out.push(Delivery {
                     id: m.id.clone(),
-                    route: UP.into(),
+                    route: route.clone(),
                     gas: receipt.gas_used,
                     outcome: outcome.into(),
                     proof_time: Some(proof_time),
@@ -360,7 +396,7 @@ pub async fn relay_up(
             }
             Err(e) => {
                 let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
-                tracing::warn!(id = %m.id, ?status, "relay child->parent failed: {e}");
+                tracing::warn!(id = %m.id, %route, ?status, "relay failed: {e}");
             }
         }
     }
@@ -421,8 +457,10 @@ pub async fn relay_down(
     store: &Store,
     max_attempts: u32,
 ) -> anyhow::Result<Vec<Delivery>> {
+    let child = roles.chain(&xdm.child)?;
+    let route = xdm.down();
     let mut out = Vec::new();
-    let todo = store.unfinished("xdm", DOWN)?;
+    let todo = store.unfinished("xdm", &route)?;
     let now = crate::store::now();
     let mut ready = Vec::new();
     for m in todo {
@@ -431,13 +469,11 @@ pub async fn relay_down(
         }
         let payload: DownPayload = serde_json::from_str(&m.payload)?;
         let hash = keccak256(&payload.data);
-        let ok = roles
-            .child
+        let ok = child
             .call_sol(xdm.l2m, &L2::successfulMessagesCall { msg_hash: hash })
             .await
             .map_err(|e| anyhow::anyhow!("successfulMessages: {e}"))?;
-        let failed = roles
-            .child
+        let failed = child
             .call_sol(xdm.l2m, &L2::failedMessagesCall { msg_hash: hash })
             .await
             .map_err(|e| anyhow::anyhow!("failedMessages: {e}"))?;
@@ -454,19 +490,16 @@ pub async fn relay_down(
     for (m, payload) in ready {
         // The sequencer gives the entry its gas limit on top of the messenger's own needs.
         let limit: u64 = payload.gas_limit.try_into().unwrap_or(u64::MAX / 4);
-        let gas = match roles.child.estimate(roles.child.from, xdm.l2m, payload.data.to_vec()).await
-        {
+        let gas = match child.estimate(child.from, xdm.l2m, payload.data.to_vec()).await {
             Ok(est) => est.saturating_add(limit),
             Err(e) => {
                 let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
-                tracing::warn!(id = %m.id, ?status, "relay parent->child refused: {e}");
+                tracing::warn!(id = %m.id, %route, ?status, "relay refused: {e}");
                 continue;
             }
         };
         store.mark_submitting(&m.id)?;
-        match super::submit(&roles.child, store, &m.id, xdm.l2m, payload.data.to_vec(), Some(gas))
-            .await
-        {
+        match super::submit(child, store, &m.id, xdm.l2m, payload.data.to_vec(), Some(gas)).await {
             Ok(receipt) => {
                 let outcome = if receipt_events::<FailedRelayedMessage>(&receipt).is_empty() {
                     "ok"
@@ -475,10 +508,10 @@ pub async fn relay_down(
                 };
                 let tx = format!("{}", receipt.transaction_hash);
                 store.mark_relayed(&m.id, Some(&tx), Some(receipt.gas_used), outcome)?;
-                tracing::info!(id = %m.id, %tx, gas = receipt.gas_used, outcome, "relayed parent->child");
+                tracing::info!(id = %m.id, %route, %tx, gas = receipt.gas_used, outcome, "relayed");
                 out.push(Delivery {
                     id: m.id.clone(),
-                    route: DOWN.into(),
+                    route: route.clone(),
                     gas: receipt.gas_used,
                     outcome: outcome.into(),
                     proof_time: None,
@@ -486,7 +519,7 @@ pub async fn relay_down(
             }
             Err(e) => {
                 let status = store.mark_attempt_failed(&m.id, &e.to_string(), max_attempts)?;
-                tracing::warn!(id = %m.id, ?status, "relay parent->child failed: {e}");
+                tracing::warn!(id = %m.id, %route, ?status, "relay failed: {e}");
             }
         }
     }
